@@ -14,7 +14,8 @@ from plantarch.errors import PlantarchError
 COMMAND_MODULES: tuple[str, ...] = (
     "plantarch.cli.workspace",  # init, import model, export model, show, history, diff
     "plantarch.cli.demo",  # demo
-    "plantarch.cli.discover",  # discover pcap|zeek|nmap|opcua|mqtt, import inventory, drift
+    "plantarch.cli.discover",  # discover pcap|zeek, drift
+    "plantarch.cli.sources",  # discover nmap|opcua|mqtt, import inventory
     "plantarch.cli.check",  # check, waive, docs rules
     "plantarch.cli.analyze",  # analyze, roadmap
     "plantarch.cli.governance",  # propose, review, approve, reject, ...

@@ -1,0 +1,1 @@
+"""The fictional demo plant and the end-to-end demo chain."""
