@@ -1,9 +1,152 @@
-"""CLI commands: discover (placeholder until its issue lands)."""
+"""CLI commands: discover pcap, discover zeek, drift."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from plantarch.cli.groups import discover_app
+from plantarch.discovery.observation import ObservationBatch
+from plantarch.model.vocabulary import format_level
+
+console = Console()
+err_console = Console(stderr=True)
+
+FilesArg = Annotated[list[Path], typer.Argument(help="Capture files: pcap, pcapng, optionally .gz.")]
+FormatOpt = Annotated[str, typer.Option("--format", help="text or json.")]
+WorkspaceOpt = Annotated[
+    Path, typer.Option("--workspace", help="Workspace directory holding the SQLite store.")
+]
+DatabaseOpt = Annotated[str | None, typer.Option("--database", help="PostgreSQL URL instead of a workspace.")]
+RecordOpt = Annotated[bool, typer.Option("--record/--no-record", help="Record observations in the store.")]
+AuthorOpt = Annotated[str, typer.Option("--author", help="Author of the recorded change set.")]
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in ("text", "json"):
+        from plantarch.errors import InputError
+
+        raise InputError(f"unknown format '{fmt}': use text or json", field="--format")
+
+
+def batch_json(batch: ObservationBatch, recorded: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The JSON document `discover pcap|zeek --format json` prints."""
+    out: dict[str, Any] = {
+        "packets": batch.summary.get("packets", 0),
+        "bytes": batch.summary.get("bytes", 0),
+        "hosts": [h.model_dump(mode="json") for h in batch.hosts],
+        "flows": [f.model_dump(mode="json") for f in batch.flows],
+        "summary": batch.summary,
+        "warnings": batch.warnings,
+    }
+    if recorded is not None:
+        out["recorded"] = recorded
+    return out
+
+
+def _print_batch(batch: ObservationBatch) -> None:
+    s = batch.summary
+    console.print(
+        f"[bold]{s.get('packets', 0):,}[/] packets, {s.get('bytes', 0):,} bytes, "
+        f"[bold]{len(batch.hosts)}[/] hosts, [bold]{len(batch.flows)}[/] flows"
+        + (
+            f" in {s['seconds']} s ({s['packets_per_second']:,} packets/s)"
+            if s.get("packets_per_second")
+            else ""
+        )
+    )
+    hosts = Table("ip", "mac", "vendor", "names", "roles", "level", "why", title="Hosts")
+    for h in batch.hosts:
+        hosts.add_row(
+            h.ip or "",
+            h.mac or "",
+            (h.vendor or "")[:28],
+            ", ".join(h.names),
+            ", ".join(h.roles),
+            format_level(h.suggested_level),
+            "; ".join(h.level_reasons),
+        )
+    console.print(hosts)
+    flows = Table("src", "dst", "transport", "port", "protocol", "packets", "bytes", title="Flows")
+    for f in batch.flows:
+        flows.add_row(
+            f.src, f.dst, f.transport, str(f.port or ""), f.protocol or "", f"{f.packets:,}", f"{f.bytes:,}"
+        )
+    console.print(flows)
+    for w in batch.warnings:
+        err_console.print(f"[yellow]warning:[/] {w}", highlight=False)
+
+
+def _record(
+    batch: ObservationBatch, workspace: Path, database: str | None, author: str
+) -> dict[str, Any] | None:
+    """Record the batch through reconcile when it is available; None when recording is not possible."""
+    try:
+        from plantarch.discovery.reconcile import reconcile
+    except ImportError:
+        err_console.print("note: recording is not available in this build; printed the summary only")
+        return None
+    from plantarch.store import open_store
+
+    store = open_store(workspace=None if database else workspace, database=database)
+    try:
+        result = reconcile(store, batch, author=author)
+    finally:
+        store.close()
+    dump = getattr(result, "model_dump", None)
+    return dump(mode="json") if callable(dump) else {"result": str(result)}
+
+
+def discover_pcap_command(
+    files: FilesArg,
+    fmt: FormatOpt = "text",
+    workspace: WorkspaceOpt = Path(".plantarch"),
+    database: DatabaseOpt = None,
+    record: RecordOpt = True,
+    author: AuthorOpt = "discovery",
+) -> None:
+    """Passive discovery from packet captures: hosts, flows, protocols, identity, Purdue levels."""
+    from plantarch.discovery.pcap.source import discover_pcap, raise_if_partial
+    from plantarch.errors import InputError
+
+    _check_format(fmt)
+    for f in files:
+        if not f.is_file():
+            raise InputError("capture file not found or not a file", file=str(f))
+    progress = Progress(
+        TextColumn("[bold]reading"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TextColumn("{task.fields[packets]:>12,} packets"),
+        TextColumn("{task.fields[rate]:>10,} packets/s"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=not err_console.is_terminal,
+    )
+    with progress:
+        task = progress.add_task("read", total=1, packets=0, rate=0)
+
+        def update(done: int, total: int, packets: int) -> None:
+            elapsed = progress.tasks[0].elapsed or 0.0
+            rate = int(packets / elapsed) if elapsed > 0 else 0
+            progress.update(task, completed=done, total=max(total, 1), packets=packets, rate=rate)
+
+        batch = discover_pcap(files, progress=update)
+    recorded = _record(batch, workspace, database, author) if record else None
+    if fmt == "json":
+        typer.echo(json.dumps(batch_json(batch, recorded), indent=2))
+    else:
+        _print_batch(batch)
+    raise_if_partial(batch)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the app."""
+    """Add this module's commands to the app (discover pcap|zeek live on the shared discover group)."""
+    discover_app.command("pcap")(discover_pcap_command)

@@ -1,0 +1,268 @@
+"""Vectorised flow aggregation: per block, group packets into bidirectional flows and merge them
+into a flow table whose size depends on the number of flows, never on the number of packets."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from plantarch.discovery.pcap.decoder import (
+    ETH_ARP,
+    ETH_IPV4,
+    ETH_IPV6,
+    TCP_ACK,
+    TCP_SYN,
+    DecodedBlock,
+)
+
+SAMPLES_PER_FLOW = 12
+"""Payload-bearing packets kept per flow for protocol identification, identity and names."""
+SAMPLE_BYTES = 1600
+"""Bytes kept of each sampled payload."""
+KIND_IP = 0
+KIND_L2 = 1
+V6_BASE = 1 << 32
+
+
+@dataclass(slots=True)
+class FlowState:
+    """Everything kept about one bidirectional flow between chunks."""
+
+    kind: int
+    proto: int
+    """IP protocol number, or the ethertype for layer-2 flows."""
+    addr_a: int
+    addr_b: int
+    port_a: int
+    port_b: int
+    packets_ab: int = 0
+    packets_ba: int = 0
+    bytes_ab: int = 0
+    bytes_ba: int = 0
+    first: float = 0.0
+    last: float = 0.0
+    first_dir: int = 0
+    syn_from: int = -1
+    """Side (0 = a, 1 = b) that sent a SYN without ACK; -1 if none was seen."""
+    synack_from: int = -1
+    mac_a: int = -1
+    mac_b: int = -1
+    vlan: int = -1
+    samples: list[tuple[int, bytes]] = field(default_factory=list)
+    """(direction, payload) of the first payload-bearing packets; direction 0 means a -> b."""
+
+
+@dataclass
+class FlowTable:
+    """Flows, ARP bindings and counters accumulated over a whole capture."""
+
+    flows: dict[tuple[int, int, int, int, int, int], FlowState] = field(default_factory=dict)
+    arp: dict[int, int] = field(default_factory=dict)
+    """IPv4 address -> MAC announced by ARP (sender fields)."""
+    v6_ids: dict[bytes, int] = field(default_factory=dict)
+    v6_list: list[bytes] = field(default_factory=list)
+    packets: int = 0
+    bytes: int = 0
+    fragments: int = 0
+    cut_packets: int = 0
+    first_cut_offset: int = -1
+    other_packets: int = 0
+    first_ts: float | None = None
+    last_ts: float | None = None
+
+    def address(self, addr: int) -> str:
+        """Render an address id as text (IPv4 dotted quad or IPv6)."""
+        if addr < V6_BASE:
+            return str(ipaddress.IPv4Address(addr))
+        return str(ipaddress.IPv6Address(self.v6_list[addr - V6_BASE]))
+
+    def add(self, dec: DecodedBlock) -> None:
+        """Aggregate one decoded block into the table."""
+        blk = dec.block
+        n = blk.count
+        if n == 0:
+            return
+        self.packets += n
+        self.bytes += int(blk.wirelen.sum())
+        self.fragments += int(dec.fragment.sum())
+        cut = int(dec.cut.sum())
+        if cut:
+            if self.first_cut_offset < 0:
+                self.first_cut_offset = blk.file_offset + int(blk.offsets[np.argmax(dec.cut)])
+            self.cut_packets += cut
+        ts_min, ts_max = float(blk.ts.min()), float(blk.ts.max())
+        self.first_ts = ts_min if self.first_ts is None else min(self.first_ts, ts_min)
+        self.last_ts = ts_max if self.last_ts is None else max(self.last_ts, ts_max)
+        self._arp(dec)
+        self._aggregate(dec)
+
+    def _v6_addresses(self, dec: DecodedBlock, idx: npt.NDArray[np.int64], at: int) -> npt.NDArray[np.int64]:
+        rows = dec.block.data[(dec.l3[idx] + at)[:, None] + np.arange(16)]
+        uniq, inverse = np.unique(rows, axis=0, return_inverse=True)
+        ids = np.empty(uniq.shape[0], dtype=np.int64)
+        for j, row in enumerate(uniq):
+            key = row.tobytes()
+            known = self.v6_ids.get(key)
+            if known is None:
+                known = self.v6_ids[key] = len(self.v6_list)
+                self.v6_list.append(key)
+            ids[j] = V6_BASE + known
+        return ids[inverse.reshape(-1)]
+
+    def _arp(self, dec: DecodedBlock) -> None:
+        arp = np.flatnonzero(
+            (dec.ethertype == ETH_ARP) & (dec.l3 + 28 <= dec.block.offsets + dec.block.caplen)
+        )
+        if not arp.shape[0]:
+            return
+        data = dec.block.data
+        p = dec.l3[arp]
+        mac = np.zeros(arp.shape[0], dtype=np.uint64)
+        for k in range(6):
+            mac = (mac << np.uint64(8)) | data[p + 8 + k].astype(np.uint64)
+        ip = np.zeros(arp.shape[0], dtype=np.int64)
+        for k in range(4):
+            ip = (ip << 8) | data[p + 14 + k]
+        pairs = np.unique(np.stack([ip, mac.astype(np.int64)], axis=1), axis=0)
+        for ip_v, mac_v in pairs.tolist():
+            if ip_v:  # 0.0.0.0 is an ARP probe
+                self.arp.setdefault(int(ip_v), int(mac_v))
+
+    def _aggregate(self, dec: DecodedBlock) -> None:
+        blk = dec.block
+        is_ip = dec.ip_version > 0
+        is_l2 = (~is_ip) & dec.has_mac & ~np.isin(dec.ethertype, (ETH_ARP, ETH_IPV4, ETH_IPV6))
+        sel = np.flatnonzero(is_ip | is_l2)
+        self.other_packets += blk.count - sel.shape[0]
+        if not sel.shape[0]:
+            return
+        ip = is_ip[sel]
+        src = np.where(ip, dec.src_ip4[sel], dec.src_mac[sel].astype(np.int64))
+        dst = np.where(ip, dec.dst_ip4[sel], dec.dst_mac[sel].astype(np.int64))
+        v6 = np.flatnonzero(dec.ip_version[sel] == 6)
+        if v6.shape[0]:
+            src[v6] = self._v6_addresses(dec, sel[v6], 8)
+            dst[v6] = self._v6_addresses(dec, sel[v6], 24)
+        sport, dport = dec.sport[sel], dec.dport[sel]
+        kind = np.where(ip, KIND_IP, KIND_L2)
+        proto = np.where(ip, dec.proto[sel], dec.ethertype[sel])
+        swap = (src > dst) | ((src == dst) & (sport > dport))
+        a = np.where(swap, dst, src)
+        b = np.where(swap, src, dst)
+        pa = np.where(swap, dport, sport)
+        pb = np.where(swap, sport, dport)
+        k3 = (kind << 56) | (proto << 32) | (pa << 16) | pb
+        order = np.lexsort((k3, b, a))
+        a, b, k3 = a[order], b[order], k3[order]
+        change = np.empty(order.shape[0], dtype=bool)
+        change[0] = True
+        change[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1]) | (k3[1:] != k3[:-1])
+        starts = np.flatnonzero(change)
+        group = np.cumsum(change) - 1
+        g = starts.shape[0]
+        pidx = sel[order]
+        direction = swap[order].astype(np.int64)
+        wl = blk.wirelen[pidx]
+        ts = blk.ts[pidx]
+        pk_ba = np.bincount(group, weights=direction, minlength=g).astype(np.int64)
+        pk_all = np.diff(np.append(starts, order.shape[0]))
+        by_ba = np.bincount(group, weights=wl * direction, minlength=g).astype(np.int64)
+        by_all = np.bincount(group, weights=wl, minlength=g).astype(np.int64)
+        t_first = np.minimum.reduceat(ts, starts)
+        t_last = np.maximum.reduceat(ts, starts)
+        flags = dec.tcp_flags[pidx]
+        syn = (flags & (TCP_SYN | TCP_ACK)) == TCP_SYN
+        synack = (flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK)
+        syn_from = _first_side(group, syn, direction, g)
+        synack_from = _first_side(group, synack, direction, g)
+        macs = dec.src_mac[pidx].astype(np.int64)
+        has_mac = dec.has_mac[pidx]
+        mac_a = _first_value(group, has_mac & (direction == 0), macs, g)
+        mac_b = _first_value(group, has_mac & (direction == 1), macs, g)
+        vlan = dec.vlan[pidx][starts]
+        # Sample the first payload-bearing packets of each flow that still needs samples.
+        plen = dec.payload_len[pidx]
+        bearing = plen > 0
+        rank = np.cumsum(bearing) - 1
+        rank = rank - np.concatenate(([0], np.cumsum(bearing)))[starts][group]
+        keys_a, keys_b, keys_3 = a[starts].tolist(), b[starts].tolist(), k3[starts].tolist()
+        need = np.zeros(g, dtype=np.int64)
+        states: list[FlowState] = []
+        flows = self.flows
+        for j in range(g):
+            k3j = keys_3[j]
+            key = (
+                k3j >> 56,
+                (k3j >> 32) & 0xFFFFFF,
+                keys_a[j],
+                keys_b[j],
+                (k3j >> 16) & 0xFFFF,
+                k3j & 0xFFFF,
+            )
+            st = flows.get(key)
+            if st is None:
+                st = FlowState(key[0], key[1], key[2], key[3], key[4], key[5])
+                st.first = float(t_first[j])
+                st.first_dir = int(direction[starts[j]])
+                st.vlan = int(vlan[j])
+                flows[key] = st
+            states.append(st)
+            need[j] = SAMPLES_PER_FLOW - len(st.samples)
+        take = np.flatnonzero(bearing & (rank < need[group]))
+        data = blk.data
+        p_off = dec.payload_off[pidx[take]].tolist()
+        p_len = np.minimum(plen[take], SAMPLE_BYTES).tolist()
+        for t, o, ln in zip(take.tolist(), p_off, p_len, strict=True):
+            states[group[t]].samples.append((int(direction[t]), data[o : o + ln].tobytes()))
+        cols = zip(
+            states,
+            (pk_all - pk_ba).tolist(),
+            pk_ba.tolist(),
+            (by_all - by_ba).tolist(),
+            by_ba.tolist(),
+            t_first.tolist(),
+            t_last.tolist(),
+            syn_from.tolist(),
+            synack_from.tolist(),
+            mac_a.tolist(),
+            mac_b.tolist(),
+            strict=True,
+        )
+        for st, pab, pba, bab, bba, tf, tl, sf, saf, ma, mb in cols:
+            st.packets_ab += pab
+            st.packets_ba += pba
+            st.bytes_ab += bab
+            st.bytes_ba += bba
+            if tf < st.first:
+                st.first = tf
+            if tl > st.last:
+                st.last = tl
+            if st.syn_from < 0:
+                st.syn_from = sf
+            if st.synack_from < 0:
+                st.synack_from = saf
+            if st.mac_a < 0:
+                st.mac_a = ma
+            if st.mac_b < 0:
+                st.mac_b = mb
+
+
+def _first_side(
+    group: npt.NDArray[np.int64], mask: npt.NDArray[np.bool_], direction: npt.NDArray[np.int64], g: int
+) -> npt.NDArray[np.int64]:
+    """Per group, the direction of the first packet matching `mask` (-1 when none)."""
+    return _first_value(group, mask, direction, g)
+
+
+def _first_value(
+    group: npt.NDArray[np.int64], mask: npt.NDArray[np.bool_], values: npt.NDArray[np.int64], g: int
+) -> npt.NDArray[np.int64]:
+    out = np.full(g, -1, dtype=np.int64)
+    idx = np.flatnonzero(mask)
+    if idx.shape[0]:
+        grp, first = np.unique(group[idx], return_index=True)
+        out[grp] = values[idx[first]]
+    return out
