@@ -1,0 +1,67 @@
+"""Opening a store: workspace or URL, migrations, and clear failures that write nothing."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from plantarch.errors import StoreUnavailable
+from plantarch.model import System
+from plantarch.store import Store, open_store
+from plantarch.store.engine import database_url
+from plantarch.store.tables import metadata
+
+
+def test_migrated_schema_matches_the_tables(store: Store) -> None:
+    with store.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+
+
+def test_workspace_persists_between_opens(tmp_path: Path) -> None:
+    with open_store(workspace=tmp_path / "ws") as first, first.change(author="a") as cs:
+        cs.put(System(key="mes", name="MES", kind="mes"))
+    assert (tmp_path / "ws" / "plantarch.db").is_file()
+    with open_store(workspace=tmp_path / "ws") as again:
+        assert again.get("system", "mes") is not None and again.revision == 1
+
+
+def test_plain_postgresql_url_means_psycopg_3() -> None:
+    assert database_url("postgresql://u@db/plant").drivername == "postgresql+psycopg"
+    assert database_url("postgres://u@db/plant").drivername == "postgresql+psycopg"
+    with pytest.raises(StoreUnavailable, match="unsupported database"):
+        database_url("mysql://u@db/plant")
+
+
+def test_unreachable_database_fails_fast_with_one_line() -> None:
+    started = time.monotonic()
+    with pytest.raises(StoreUnavailable) as caught:
+        open_store(database="postgresql://postgres:secret@127.0.0.1:1/plant")
+    assert time.monotonic() - started < 10
+    message = str(caught.value)
+    assert "\n" not in message and "127.0.0.1:1" in message and "secret" not in message
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_unwritable_workspace_fails_and_writes_nothing(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    with pytest.raises(StoreUnavailable, match="cannot use workspace"):
+        open_store(workspace=locked / "ws")
+    assert list(locked.iterdir()) == []
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc (read-only even for root)")
+def test_workspace_on_a_read_only_filesystem_fails_cleanly() -> None:
+    with pytest.raises(StoreUnavailable, match="cannot use workspace /proc/plantarch-ws"):
+        open_store(workspace=Path("/proc/plantarch-ws"))
+
+
+def test_workspace_under_a_file_fails_cleanly(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(StoreUnavailable, match="cannot use workspace"):
+        open_store(workspace=tmp_path / "file" / "ws")
