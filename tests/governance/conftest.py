@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from plantarch.store import Store
 from governance.plant import small_plant
+from plantarch.store import Store
 
 
 @pytest.fixture

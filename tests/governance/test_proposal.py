@@ -44,7 +44,7 @@ def test_a_bad_field_is_named_with_its_line(tmp_path: Path) -> None:
 def test_a_misspelt_field_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "p.yaml"
     path.write_text(VALID.replace("zone: cell-1", "zome: cell-1"))
-    with pytest.raises(InputError, match="systems.0.zome"):
+    with pytest.raises(InputError, match=r"systems\.0\.zome"):
         load_proposal(path)
 
 

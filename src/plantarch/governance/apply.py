@@ -25,7 +25,6 @@ from plantarch.store import Store
 from plantarch.store.governance_tables import decisions
 from plantarch.store.history import latest_revision
 
-
 APPROVAL_LOCK = 7_000_007
 """PostgreSQL advisory lock key that serialises approvals."""
 
