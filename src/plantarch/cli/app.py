@@ -8,6 +8,7 @@ import sys
 import typer
 from rich.console import Console
 
+from plantarch.cli.common import global_options
 from plantarch.cli.groups import discover_app, docs_app, export_app, import_app
 from plantarch.errors import PlantarchError
 
@@ -30,6 +31,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+app.callback()(global_options)  # --workspace / --database before the command name
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 app.add_typer(discover_app, name="discover")
