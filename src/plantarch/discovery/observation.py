@@ -28,6 +28,9 @@ class HostObservation(BaseModel):
         description="Device identity: vendor, product, model, serial, firmware, station...",
     )
     os: str | None = None
+    systems: list[str] = Field(
+        default_factory=list, description="Keys of systems in the same batch that run on this host."
+    )
     suggested_level: PurdueLevel | None = None
     level_reasons: list[str] = Field(default_factory=list)
     first_seen: datetime | None = None
@@ -40,8 +43,10 @@ class FlowObservation(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    src: str = Field(description="Client / initiator / publisher address.")
-    dst: str = Field(description="Server / responder address.")
+    src: str = Field(
+        description="Client / initiator / publisher address (or the key of a system in the same batch)."
+    )
+    dst: str = Field(description="Server / responder address (or the key of a system in the same batch).")
     transport: str = Field(description="tcp, udp or ethernet.")
     port: int | None = Field(default=None, description="Server port (none for layer 2).")
     protocol: str | None = Field(default=None, description="Canonical protocol id, or none when unknown.")

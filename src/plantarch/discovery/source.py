@@ -19,6 +19,8 @@ class DiscoverySource(ABC):
     """Accepted parameters and what they mean."""
     sensitive_parameters: ClassVar[frozenset[str]] = frozenset()
     """Parameters never stored or printed (passwords, tokens)."""
+    trust: ClassVar[str] = "passive"
+    """How far reconcile trusts its values: person > cmdb > active > passive (see precedence.py)."""
 
     @abstractmethod
     def observe(self, target: str, **params: Any) -> ObservationBatch:

@@ -1,7 +1,7 @@
 """The plant model: pydantic domain types, pure, no I/O."""
 
 from plantarch.model.asset import Asset, LevelSuggestion
-from plantarch.model.base import Key, ModelObject, Provenance
+from plantarch.model.base import FieldSource, Key, ModelObject, Provenance
 from plantarch.model.capability import Capability
 from plantarch.model.flow import Flow
 from plantarch.model.hierarchy import Location
@@ -40,6 +40,7 @@ __all__ = [
     "ConduitRule",
     "Criticality",
     "Direction",
+    "FieldSource",
     "Flow",
     "FlowOrigin",
     "IntegrationPattern",

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from plantarch.model.base import Key, ModelObject, Provenance
+from plantarch.model.base import FieldSource, Key, ModelObject, Provenance
 from plantarch.model.vocabulary import PurdueLevel
 
 
@@ -51,4 +51,12 @@ class Asset(ModelObject):
     declared: bool = Field(default=True, description="False when only discovery knows of it.")
     description: str = ""
     tags: list[str] = Field(default_factory=list)
+    identity: dict[str, str] = Field(
+        default_factory=dict,
+        description="Device identity beyond vendor/model/serial/firmware: application URI, station, ...",
+    )
     provenance: list[Provenance] = Field(default_factory=list)
+    field_sources: list[FieldSource] = Field(
+        default_factory=list,
+        description="Every value a discovery or inventory source gave, per field (see reconcile).",
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -36,3 +36,15 @@ class Provenance(BaseModel):
     reference: str = Field(default="", description="File, endpoint or record the fact came from.")
     observed_at: datetime | None = Field(default=None, description="When the source saw or recorded it.")
     confidence: float = Field(default=1.0, ge=0.0, le=1.0, description="0–1 confidence of the source.")
+
+
+class FieldSource(BaseModel):
+    """One value one source gave for one field of an object; reconcile keeps every one it saw."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    field: str = Field(description="Field name, or 'identity.<name>' for an identity attribute.")
+    value: Any = Field(description="The value this source gave.")
+    source: str = Field(description="Source name, as in Provenance.source.")
+    reference: str = Field(default="", description="File, endpoint or record the value came from.")
+    observed_at: datetime | None = Field(default=None, description="When the source first gave this value.")

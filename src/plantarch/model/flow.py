@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from plantarch.model.base import Key, ModelObject, Provenance
+from plantarch.model.base import FieldSource, Key, ModelObject, Provenance
 from plantarch.model.vocabulary import Direction, FlowOrigin, IntegrationPattern, Transport
 
 
@@ -39,3 +39,7 @@ class Flow(ModelObject):
     last_seen: datetime | None = None
     description: str = ""
     provenance: list[Provenance] = Field(default_factory=list)
+    field_sources: list[FieldSource] = Field(
+        default_factory=list,
+        description="Every value a discovery source gave, per field (packet and byte counts per capture).",
+    )

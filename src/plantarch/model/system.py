@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from plantarch.model.base import Key, ModelObject, Provenance
+from plantarch.model.base import FieldSource, Key, ModelObject, Provenance
 from plantarch.model.vocabulary import Criticality, PurdueLevel, SystemKind
 
 
@@ -66,3 +66,7 @@ class System(ModelObject):
     description: str = ""
     tags: list[str] = Field(default_factory=list)
     provenance: list[Provenance] = Field(default_factory=list)
+    field_sources: list[FieldSource] = Field(
+        default_factory=list,
+        description="Every value a discovery or inventory source gave, per field (see reconcile).",
+    )
