@@ -9,7 +9,7 @@ import pluggy
 
 from plantarch import hookspecs
 
-DEFAULT_PLUGINS: tuple[str, ...] = ()
+DEFAULT_PLUGINS: tuple[str, ...] = ("plantarch.discovery.plugins",)
 """Modules of built-in plugins; each holds hookimpls, exactly like a third-party plugin."""
 
 

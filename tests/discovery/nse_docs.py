@@ -36,7 +36,14 @@ def _section(doc: str, name: str) -> list[str]:
 def documented_output(doc: str, script: str) -> str:
     """The @output text of the script itself (without the port line), as nmap puts in output=""."""
     lines = _section(doc, "@output")
-    start = next((i for i, line in enumerate(lines) if re.search(rf"^\s*\|?\s*[\w.-]*{script.split('-')[0]}[\w.-]*:", line)), None)
+    start = next(
+        (
+            i
+            for i, line in enumerate(lines)
+            if re.search(rf"^\s*\|?\s*[\w.-]*{script.split('-')[0]}[\w.-]*:", line)
+        ),
+        None,
+    )
     body = lines[start + 1 :] if start is not None else lines
     kept = []
     for line in body:

@@ -80,10 +80,10 @@ def settle_scalar(
     sources: list[FieldSource] = list(obj.field_sources)  # type: ignore[attr-defined]
     claims = [c for c in sources if c.field == path]
     current = get_field(obj, path)
-    if stored and current is not None and not same(current, default_of(obj, path)):
-        if not any(same(c.value, current) for c in claims):
-            claims = [c for c in claims if c.source != PERSON_SOURCE]
-            claims.append(FieldSource(field=path, value=current, source=PERSON_SOURCE))
+    person_set = stored and current is not None and not same(current, default_of(obj, path))
+    if person_set and not any(same(c.value, current) for c in claims):
+        claims = [c for c in claims if c.source != PERSON_SOURCE]
+        claims.append(FieldSource(field=path, value=current, source=PERSON_SOURCE))
     for new in incoming:
         mine = [c for c in claims if c.source == new.source and c.reference == new.reference]
         if any(same(c.value, new.value) for c in mine):

@@ -133,14 +133,18 @@ def enip_info(table: Table) -> DeviceFacts:
 def modbus_discover(table: Table) -> DeviceFacts:
     """modbus-discover: unit ids answering, slave id data and device identification."""
     facts = DeviceFacts(roles=["modbus-server"])
-    units = [k.removeprefix("sid ").strip() for k, v in table.items() if k.startswith("sid") and isinstance(v, dict)]
+    units = [
+        k.removeprefix("sid ").strip()
+        for k, v in table.items()
+        if k.startswith("sid") and isinstance(v, dict)
+    ]
     answering = [
         (k.removeprefix("sid ").strip(), v)
         for k, v in table.items()
         if k.startswith("sid") and isinstance(v, dict) and "error" not in v
     ]
     if answering:
-        unit, info = answering[0]
+        _unit, info = answering[0]
         _put(facts, model=_text(info, "Device identification"), modbus_slave_id=_text(info, "Slave ID data"))
     if units:
         facts.identity["modbus_unit_ids"] = ",".join(units)

@@ -269,9 +269,12 @@ class _Merger:
             asset = self.index.assets[match.key]
         self.touched[("asset", asset.key)] = asset
         when = host.first_seen or prov.observed_at
-        here = prov.model_copy(update={"observed_at": when, "confidence": min(prov.confidence, host.confidence)})
+        here = prov.model_copy(
+            update={"observed_at": when, "confidence": min(prov.confidence, host.confidence)}
+        )
 
-        self._settle("asset", asset, "name", [self._claim("name", display, here)])
+        if not asset.declared:  # a person's asset keeps the name they gave it, without a conflict
+            self._settle("asset", asset, "name", [self._claim("name", display, here)])
         kind = _kind_from_roles(host.roles)
         if kind:
             self._settle("asset", asset, "kind", [self._claim("kind", kind, here)])
@@ -372,7 +375,9 @@ class _Merger:
     def write(self) -> None:
         """Put every object whose content changed; tally created, updated and unchanged."""
         order = {"system": 0, "asset": 1, "flow": 2}
-        for (kind, key), obj in sorted(self.touched.items(), key=lambda item: (order[item[0][0]], item[0][1])):
+        for (kind, key), obj in sorted(
+            self.touched.items(), key=lambda item: (order[item[0][0]], item[0][1])
+        ):
             before = self.original.get((kind, key))
             after = obj.model_dump(mode="json")
             if before is None:
@@ -413,9 +418,8 @@ def _count(flow: Flow, field: str, value: int, prov: Provenance) -> None:
 
 
 def _kind_from_roles(roles: list[str]) -> str | None:
-    for role in roles:
-        lowered = role.lower()
-        for needle, kind in _KIND_BY_ROLE:
-            if needle in lowered:
-                return kind
+    lowered = [role.lower() for role in roles]
+    for needle, kind in _KIND_BY_ROLE:
+        if any(needle in role for role in lowered):
+            return kind
     return None

