@@ -9,7 +9,10 @@ import pluggy
 
 from plantarch import hookspecs
 
-DEFAULT_PLUGINS: tuple[str, ...] = ("plantarch.discovery.plugins",)
+DEFAULT_PLUGINS: tuple[str, ...] = (
+    "plantarch.discovery.plugins",
+    "plantarch.standards.builtin",
+)
 """Modules of built-in plugins; each holds hookimpls, exactly like a third-party plugin."""
 
 
