@@ -5,7 +5,15 @@ from plantarch.standards.ci import render_junit, render_sarif, sarif_log
 from plantarch.standards.context import Endpoint, PlantContext
 from plantarch.standards.docs import rules_list, rules_markdown
 from plantarch.standards.findings import Finding, Severity, Violation
-from plantarch.standards.pack import Pack, Rule, baseline_path, load_baseline, load_pack, load_packs, parse_pack
+from plantarch.standards.pack import (
+    Pack,
+    Rule,
+    baseline_path,
+    load_baseline,
+    load_pack,
+    load_packs,
+    parse_pack,
+)
 from plantarch.standards.ruletype import NoParams, RuleType, available_rule_types
 from plantarch.standards.waivers import new_waiver, waiver_key
 from plantarch.standards.writers import render_json, render_text

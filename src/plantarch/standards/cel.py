@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
 from typing import Any
 
 import celpy
 import lark
-from celpy.evaluation import base_functions
+from celpy.adapter import json_to_cel
+from celpy.celparser import CELParseError
+from celpy.evaluation import CELEvalError, base_functions
 
 from plantarch.model import ModelObject
 from plantarch.standards.context import PlantContext
@@ -39,7 +40,7 @@ VARIABLES: dict[str, tuple[str, ...]] = {
     "location": ("location",),
     "capability": ("capability",),
 }
-"""Variables a CEL expression sees, by the kind of object it is evaluated on (plus `object`, `kind`, `today`)."""
+"""Variables a CEL expression sees, by the kind of object it checks (plus `object`, `kind`, `today`)."""
 
 COMMON_VARIABLES = ("object", "kind", "today")
 
@@ -53,7 +54,7 @@ class CelProgram:
         self.text = text
         try:
             tree = _ENV.compile(text)
-        except celpy.CELParseError as exc:
+        except CELParseError as exc:
             raise ValueError(f"CEL syntax error: {' '.join(str(exc).split())}") from None
         allowed = set(COMMON_VARIABLES)
         for kind in kinds:
@@ -65,9 +66,9 @@ class CelProgram:
         """The expression's value for these variables (raise ValueError when evaluation fails)."""
         try:
             result = self._runner.evaluate(activation)
-        except celpy.CELEvalError as exc:
+        except CELEvalError as exc:
             raise ValueError(f"CEL evaluation failed: {exc.args[0] if exc.args else exc}") from None
-        if isinstance(result, celpy.CELEvalError):
+        if isinstance(result, CELEvalError):
             raise ValueError(f"CEL evaluation failed: {result.args[0] if result.args else result}")
         return result
 
@@ -118,7 +119,9 @@ def activation(kind: str, obj: ModelObject, ctx: PlantContext) -> dict[str, Any]
             target_level=dst.level if dst else None,
             conduits=[
                 _dump(c)
-                for c in (ctx.conduits_between(src.zone, dst.zone) if src and dst and src.zone and dst.zone else [])
+                for c in (
+                    ctx.conduits_between(src.zone, dst.zone) if src and dst and src.zone and dst.zone else []
+                )
             ],
             via=_dump(ctx.get(ctx.endpoints[flow.via].kind, flow.via)) if flow.via in ctx.endpoints else None,
         )
@@ -130,7 +133,9 @@ def activation(kind: str, obj: ModelObject, ctx: PlantContext) -> dict[str, Any]
             flows=[_dump(f) for f in ctx.flows_of(obj.key)],
         )
         if kind == "system":
-            values["assets"] = [_dump(ctx.assets.get(a)) for a in sorted(ctx.assets_of_system.get(obj.key, ()))]
+            values["assets"] = [
+                _dump(ctx.assets.get(a)) for a in sorted(ctx.assets_of_system.get(obj.key, ()))
+            ]
         else:
             values["zones"] = [_dump(ctx.zone(z)) for z in sorted(ep.zones)] if ep else []
             values["systems"] = [_dump(ctx.systems.get(s)) for s in getattr(obj, "systems", [])]
@@ -139,7 +144,7 @@ def activation(kind: str, obj: ModelObject, ctx: PlantContext) -> dict[str, Any]
         values["members"] = sorted(ctx.members_of_zone.get(obj.key, ()))
     elif kind == "conduit":
         values["zones"] = [_dump(ctx.zone(z)) for z in getattr(obj, "zones", [])]
-    return {name: celpy.json_to_cel(value) for name, value in values.items()}
+    return {name: json_to_cel(value) for name, value in values.items()}
 
 
 def to_python(value: Any) -> Any:
@@ -147,8 +152,3 @@ def to_python(value: Any) -> Any:
     if isinstance(value, celpy.celtypes.BoolType):
         return bool(value)
     return value
-
-
-def today_default() -> date:
-    """Today's date (separate so the checker can be given a fixed date)."""
-    return date.today()

@@ -214,16 +214,19 @@ class PlantContext:
         host_zones: set[str] = set()
         for host in hosts:
             host_zones |= self._own_zones(host)
-        zone = system.zone if system.zone is not None else (
-            next(iter(host_zones)) if len(host_zones) == 1 else None
+        zone = (
+            system.zone
+            if system.zone is not None
+            else (next(iter(host_zones)) if len(host_zones) == 1 else None)
         )
         level = system.purdue_level if system.purdue_level is not None else self._zone_level(zone)
         if level is None:
-            levels = {
-                h.purdue_level if h.purdue_level is not None else h.suggested_level.level
-                for h in hosts
-                if h.purdue_level is not None or h.suggested_level is not None
-            }
+            levels: set[float] = set()
+            for h in hosts:
+                if h.purdue_level is not None:
+                    levels.add(h.purdue_level)
+                elif h.suggested_level is not None:
+                    levels.add(h.suggested_level.level)
             level = next(iter(levels)) if len(levels) == 1 else None
         zones = frozenset(host_zones | ({zone} if zone else set()))
         return Endpoint(system.key, "system", zone, zones, level, frozenset({str(system.kind)}))
@@ -384,8 +387,8 @@ class PlantContext:
             for a in (old, new):
                 if isinstance(a, Asset):
                     affected |= set(a.systems)
-                    for s in a.systems:
-                        affected |= self.assets_of_system.get(s, set())
+                    for hosted in a.systems:
+                        affected |= self.assets_of_system.get(hosted, set())
 
         def update() -> None:
             if kind == "system":
@@ -413,17 +416,15 @@ class PlantContext:
                 if isinstance(s, System) and s.location is not None:
                     for cap in s.capabilities:
                         peers |= self.systems_by_scope.get((s.location, cap), set())
-        systems = {e for e in affected if e in self.systems or e == key and kind == "system"} | peers
-        assets = {e for e in affected if e in self.assets or e == key and kind == "asset"}
+        systems = {e for e in affected if e in self.systems or (e == key and kind == "system")} | peers
+        assets = {e for e in affected if e in self.assets or (e == key and kind == "asset")}
         return {"flow": flows, "system": systems, "asset": assets}
 
     def _apply_zone(self, kind: str, key: str, new: ModelObject | None) -> dict[str, set[str]]:
         affected = set(self.members_of_zone.get(key, set()))
         if isinstance(new, Zone) and new.subnets:
             probe = SubnetIndex([new])
-            affected |= {
-                a.key for a in self.assets.values() if any(probe.zone_of(ip) for ip in a.ips)
-            }
+            affected |= {a.key for a in self.assets.values() if any(probe.zone_of(ip) for ip in a.ips)}
         for ep in list(affected):
             if ep in self.assets:
                 affected |= set(self.assets[ep].systems)

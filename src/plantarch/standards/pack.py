@@ -231,7 +231,9 @@ def _parse_rule(
         raise fail(exc.message, "severity") from None
     has_type, has_expr = "type" in node, "expression" in node
     if has_type == has_expr:
-        raise fail("give either 'type' (a built-in or plugin rule type) or 'expression' (CEL), not both or neither")
+        raise fail(
+            "give either 'type' (a built-in or plugin rule type) or 'expression' (CEL), not both or neither"
+        )
     if has_expr and "params" in node:
         raise fail("an expression rule takes 'message', not 'params'", "params")
     if has_type and "message" in node:
@@ -305,7 +307,9 @@ def _parse_scope(node: CommentedMap, fail: Any) -> tuple[frozenset[str], str | N
     elif isinstance(scope, dict):
         unknown = set(scope) - SCOPE_KEYS
         if unknown:
-            raise fail(f"unknown scope field(s) {', '.join(sorted(map(str, unknown)))} (use kinds, where)", "scope")
+            raise fail(
+                f"unknown scope field(s) {', '.join(sorted(map(str, unknown)))} (use kinds, where)", "scope"
+            )
         kinds_raw = scope.get("kinds")
         if isinstance(kinds_raw, str):
             kinds_raw = [kinds_raw]
@@ -335,7 +339,9 @@ def _unknown_keys(node: CommentedMap, allowed: set[str], file: str, where: str) 
 def _text(node: CommentedMap, key: str, file: str, where: str) -> str:
     value = node.get(key)
     if not isinstance(value, str) or not value.strip():
-        raise InputError(f"{where}: '{key}' must be non-empty text", file=file, line=_line(node, key), field=key)
+        raise InputError(
+            f"{where}: '{key}' must be non-empty text", file=file, line=_line(node, key), field=key
+        )
     return " ".join(value.split())
 
 

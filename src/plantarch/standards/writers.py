@@ -50,16 +50,23 @@ def render_text(result: CheckResult, *, width: int = 110, color: bool = False) -
         findings = by_severity[severity]
         console.print()
         console.print(f"[{SEVERITY_STYLE[severity]}]{severity.value.upper()}[/] ({len(findings)})")
+        by_rule: dict[str, list[Finding]] = {}
         for f in findings:
-            console.print(f"  [bold]{f.rule}[/] {escape(f.title)}")
-            console.print(f"    {escape(f.object_ref)}: {escape(f.message)}")
-            line = _evidence_line(f)
-            if line:
-                console.print(f"    {escape(line)}")
-            if f.note:
-                console.print(f"    [italic]note: {escape(f.note)}[/]")
-            console.print(f"    reference: {escape('; '.join(f.reference))}")
-            console.print(f"    fix: {escape(f.fix)}")
+            by_rule.setdefault(f.rule, []).append(f)
+        for rule_findings in by_rule.values():
+            first = rule_findings[0]
+            console.print(f"  [bold]{first.rule}[/] {escape(first.title)} ({len(rule_findings)})")
+            console.print(f"    reference: {escape('; '.join(first.reference))}")
+            for f in rule_findings:
+                console.print(f"    - {escape(f.object_ref)}: {escape(f.message)}")
+                line = _evidence_line(f)
+                if line:
+                    console.print(f"      {escape(line)}")
+                if f.note:
+                    console.print(f"      [italic]note: {escape(f.note)}[/]")
+                if f.fix != first.fix:
+                    console.print(f"      fix: {escape(f.fix)}")
+            console.print(f"    fix: {escape(first.fix)}")
     waived = [f for f in result.sorted_findings() if not f.is_open]
     if waived:
         console.print()

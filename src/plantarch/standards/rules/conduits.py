@@ -39,7 +39,8 @@ class CleartextProtocol(RuleType):
     Params = CleartextParams
     fix = (
         "Keep the protocol inside its zone (poll through a gateway or OPC UA server in the zone) or use "
-        "its secure variant (DNP3 SAv5, CIP Security, Modbus/TCP Security) and mark the flow authenticated/encrypted."
+        "its secure variant (DNP3 SAv5, CIP Security, Modbus/TCP Security) and mark the flow "
+        "authenticated/encrypted."
     )
 
     def check(self, kind: str, obj: ModelObject, params: Any, ctx: PlantContext) -> Violation | None:
@@ -227,7 +228,9 @@ class SecurityLevelAchieved(RuleType):
         if achieved is None:
             if not params.unassessed_is_finding:
                 return None
-            return Violation(f"{kind} {obj.key} has SL-T {target} but its achieved level was never assessed", evidence)
+            return Violation(
+                f"{kind} {obj.key} has SL-T {target} but its achieved level was never assessed", evidence
+            )
         if achieved >= target:
             return None
         return Violation(f"{kind} {obj.key} achieves SL {achieved}, below its target SL {target}", evidence)

@@ -20,7 +20,19 @@ class ApprovedIntegrationParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     business_kinds: list[str] = Field(
-        default=["erp", "mes", "qms", "lims", "cmms", "wms", "plm", "aps", "historian", "analytics", "data-lake"]
+        default=[
+            "erp",
+            "mes",
+            "qms",
+            "lims",
+            "cmms",
+            "wms",
+            "plm",
+            "aps",
+            "historian",
+            "analytics",
+            "data-lake",
+        ]
     )
     approved_patterns: list[str] = Field(default=["broker", "middleware", "opc-ua"])
     approved_protocols: list[str] = Field(default=["opcua"])
@@ -34,7 +46,9 @@ class ApprovedIntegration(RuleType):
     """A flow between two business systems must use an approved integration pattern."""
 
     name = "approved-integration"
-    summary = "Business systems integrate through approved patterns (broker/UNS, OPC UA, approved middleware)."
+    summary = (
+        "Business systems integrate through approved patterns (broker/UNS, OPC UA, approved middleware)."
+    )
     kinds = frozenset({"flow"})
     reads = frozenset({"system", "asset"})
     Params = ApprovedIntegrationParams

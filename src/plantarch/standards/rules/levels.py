@@ -93,7 +93,10 @@ class DmzTermination(RuleType):
         if ctx.is_dmz(src) or ctx.is_dmz(dst) or _via_dmz(flow, ctx):
             return None
         a, b = src.level, dst.level
-        if not ((a in params.it_levels and b in params.ot_levels) or (a in params.ot_levels and b in params.it_levels)):
+        if not (
+            (a in params.it_levels and b in params.ot_levels)
+            or (a in params.ot_levels and b in params.it_levels)
+        ):
             return None
         return Violation(
             f"IT↔OT flow {flow.key} does not terminate in the DMZ: "
@@ -115,7 +118,7 @@ class UntrustedAccess(RuleType):
     """Internet or vendor networks reach the plant only through a jump host in the DMZ."""
 
     name = "untrusted-access"
-    summary = "No access from an untrusted zone (internet, vendor) into protected levels except via a DMZ jump host."
+    summary = "No access from untrusted zones (internet, vendor) into levels ≤ 3 except via a DMZ jump host."
     kinds = frozenset({"flow"})
     reads = frozenset({"system", "asset", "zone"})
     Params = UntrustedAccessParams
@@ -142,8 +145,8 @@ class UntrustedAccess(RuleType):
                 continue
             assert outside is not None
             return Violation(
-                f"{outside.key} (untrusted zone {outside.zone or '?'}) reaches {describe(inside, inside.key)} "
-                f"directly in flow {flow.key}, not through a DMZ jump host",
+                f"{outside.key} (untrusted zone {outside.zone or '?'}) reaches "
+                f"{describe(inside, inside.key)} directly in flow {flow.key}, not through a DMZ jump host",
                 flow_evidence(flow, ctx, untrusted=outside.key),
             )
         return None

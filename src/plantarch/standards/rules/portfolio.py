@@ -73,7 +73,9 @@ class EndOfSupportParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     max_level: float = Field(default=3.0, description="Levels at or below this are checked.")
-    include_unknown_level: bool = Field(default=False, description="Also flag systems whose level is unknown.")
+    include_unknown_level: bool = Field(
+        default=False, description="Also flag systems whose level is unknown."
+    )
 
 
 class EndOfSupport(RuleType):
@@ -84,7 +86,10 @@ class EndOfSupport(RuleType):
     kinds = frozenset({"system"})
     reads = frozenset({"zone", "asset"})
     Params = EndOfSupportParams
-    fix = "Upgrade or replace it; until then isolate it in its own zone and record a waiver with compensating controls."
+    fix = (
+        "Upgrade or replace it; until then isolate it in its own zone and record a waiver with "
+        "compensating controls."
+    )
 
     def check(self, kind: str, obj: ModelObject, params: Any, ctx: PlantContext) -> Violation | None:
         """Flag a system whose end-of-support date has passed, at a checked level."""
@@ -100,7 +105,8 @@ class EndOfSupport(RuleType):
             return None
         product = " ".join(p for p in (system.vendor, system.product, system.version) if p) or system.kind
         return Violation(
-            f"system {system.key} ({product}) at level {format_level(level)} went out of support on {eos.isoformat()}",
+            f"system {system.key} ({product}) at level {format_level(level)} "
+            f"went out of support on {eos.isoformat()}",
             {"end_of_support": eos.isoformat(), "level": level, "product": product},
         )
 
@@ -109,7 +115,7 @@ class DuplicateCapability(RuleType):
     """A system serving a capability another system already serves at the same location."""
 
     name = "duplicate-capability"
-    summary = "A system does not duplicate a capability already served at the same location without a justification."
+    summary = "No system duplicates a capability served at the same location without a justification."
     kinds = frozenset({"system"})
     reads = frozenset({"system"})
     fix = "Consolidate onto the incumbent system, or record the justification on the system."
@@ -121,7 +127,11 @@ class DuplicateCapability(RuleType):
             return None
         duplicated: dict[str, list[str]] = {}
         for cap in system.capabilities:
-            group = [ctx.systems[k] for k in ctx.systems_by_scope.get((system.location, cap), ()) if k in ctx.systems]
+            group = [
+                ctx.systems[k]
+                for k in ctx.systems_by_scope.get((system.location, cap), ())
+                if k in ctx.systems
+            ]
             if len(group) < 2:
                 continue
             incumbent = min(group, key=_incumbency)
