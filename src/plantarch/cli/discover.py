@@ -61,16 +61,19 @@ def _print_batch(batch: ObservationBatch) -> None:
             else ""
         )
     )
-    hosts = Table("ip", "mac", "vendor", "names", "roles", "level", "why", title="Hosts")
+    hosts = Table(title="Hosts (suggested Purdue level; reasons in --format json)")
+    for column in ("ip", "mac"):
+        hosts.add_column(column, no_wrap=True)
+    for column in ("vendor", "names", "roles", "level"):
+        hosts.add_column(column)
     for h in batch.hosts:
         hosts.add_row(
             h.ip or "",
             h.mac or "",
-            (h.vendor or "")[:28],
+            (h.vendor or "")[:24],
             ", ".join(h.names),
             ", ".join(h.roles),
             format_level(h.suggested_level),
-            "; ".join(h.level_reasons),
         )
     console.print(hosts)
     flows = Table("src", "dst", "transport", "port", "protocol", "packets", "bytes", title="Flows")
@@ -147,6 +150,27 @@ def discover_pcap_command(
     raise_if_partial(batch)
 
 
+def discover_zeek_command(
+    directories: Annotated[list[Path], typer.Argument(help="Directories (or files) of Zeek / ICSNPP logs.")],
+    fmt: FormatOpt = "text",
+    workspace: WorkspaceOpt = Path(".plantarch"),
+    database: DatabaseOpt = None,
+    record: RecordOpt = True,
+    author: AuthorOpt = "discovery",
+) -> None:
+    """Hosts and flows from Zeek TSV/JSON logs, including the ICSNPP industrial protocol logs."""
+    from plantarch.discovery.zeek import discover_zeek
+
+    _check_format(fmt)
+    batch = discover_zeek(directories)
+    recorded = _record(batch, workspace, database, author) if record else None
+    if fmt == "json":
+        typer.echo(json.dumps(batch_json(batch, recorded), indent=2))
+    else:
+        _print_batch(batch)
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app (discover pcap|zeek live on the shared discover group)."""
     discover_app.command("pcap")(discover_pcap_command)
+    discover_app.command("zeek")(discover_zeek_command)

@@ -60,8 +60,8 @@ class FlowTable:
     """Flows, ARP bindings and counters accumulated over a whole capture."""
 
     flows: dict[tuple[int, int, int, int, int, int], FlowState] = field(default_factory=dict)
-    arp: dict[int, int] = field(default_factory=dict)
-    """IPv4 address -> MAC announced by ARP (sender fields)."""
+    arp: dict[int, tuple[int, float, float]] = field(default_factory=dict)
+    """IPv4 address -> (MAC, first seen, last seen) announced by ARP (sender fields)."""
     v6_ids: dict[bytes, int] = field(default_factory=dict)
     v6_list: list[bytes] = field(default_factory=list)
     packets: int = 0
@@ -126,10 +126,21 @@ class FlowTable:
         ip = np.zeros(arp.shape[0], dtype=np.int64)
         for k in range(4):
             ip = (ip << 8) | data[p + 14 + k]
-        pairs = np.unique(np.stack([ip, mac.astype(np.int64)], axis=1), axis=0)
-        for ip_v, mac_v in pairs.tolist():
-            if ip_v:  # 0.0.0.0 is an ARP probe
-                self.arp.setdefault(int(ip_v), int(mac_v))
+        ts = dec.block.ts[arp]
+        uniq, first_idx, inverse = np.unique(ip, return_index=True, return_inverse=True)
+        t_first = np.full(uniq.shape[0], np.inf)
+        t_last = np.full(uniq.shape[0], -np.inf)
+        np.minimum.at(t_first, inverse, ts)
+        np.maximum.at(t_last, inverse, ts)
+        rows = zip(uniq.tolist(), mac[first_idx].tolist(), t_first.tolist(), t_last.tolist(), strict=True)
+        for ip_v, mac_v, tf, tl in rows:
+            if not ip_v:  # 0.0.0.0 is an ARP probe
+                continue
+            known = self.arp.get(ip_v)
+            if known is None:
+                self.arp[ip_v] = (int(mac_v), tf, tl)
+            else:
+                self.arp[ip_v] = (known[0], min(known[1], tf), max(known[2], tl))
 
     def _aggregate(self, dec: DecodedBlock) -> None:
         blk = dec.block

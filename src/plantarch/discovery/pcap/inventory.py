@@ -62,8 +62,18 @@ def is_host_address(address: str) -> bool:
     return not (ip.version == 4 and int(ip) == 0xFFFFFFFF)
 
 
-def _ts(value: float) -> datetime:
+MAX_TIMESTAMP = 253402300799.0
+"""9999-12-31T23:59:59Z: later capture timestamps are corrupt and reported as unknown."""
+
+
+def timestamp(value: float) -> datetime | None:
+    """A capture timestamp as an aware datetime; None when it cannot be a real time."""
+    if not 0.0 <= value <= MAX_TIMESTAMP:
+        return None
     return datetime.fromtimestamp(value, tz=UTC)
+
+
+_ts = timestamp
 
 
 @dataclass
@@ -238,10 +248,15 @@ def _drop_silent_broadcasts(hosts: dict[str, _Host], sources: set[str]) -> None:
 def _bind_macs(
     table: FlowTable, hosts: dict[str, _Host], ip_macs: dict[str, Counter[str]], mac_ips: dict[str, set[str]]
 ) -> None:
-    for ip_int, mac in table.arp.items():
+    for ip_int, (mac, first, last) in table.arp.items():
         address = str(ipaddress.IPv4Address(ip_int))
-        if address in hosts:
-            hosts[address].mac = mac_text(mac)
+        if not is_host_address(address):
+            continue
+        h = hosts.get(address)
+        if h is None:  # a device that only spoke ARP is still on the network
+            h = hosts[address] = _Host(ip=address)
+        h.mac = mac_text(mac)
+        h.first, h.last = min(h.first, first), max(h.last, last)
     for address, macs in ip_macs.items():
         h = hosts.get(address)
         if h is None or h.mac:
@@ -307,8 +322,8 @@ def _finish(hosts: dict[str, _Host]) -> list[HostObservation]:
                 identity=identity,
                 suggested_level=level,
                 level_reasons=reasons,
-                first_seen=_ts(h.first) if h.first != float("inf") else None,
-                last_seen=_ts(h.last) if h.last != float("-inf") else None,
+                first_seen=_ts(h.first),
+                last_seen=_ts(h.last),
             )
         )
     return out

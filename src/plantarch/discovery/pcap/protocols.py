@@ -129,14 +129,16 @@ def _mms(p: bytes) -> bool:
 
 
 ENIP_COMMANDS = frozenset({0x0001, 0x0004, 0x0063, 0x0064, 0x0065, 0x0066, 0x006F, 0x0070})
+ENIP_STATUS = frozenset({0x00, 0x01, 0x02, 0x03, 0x64, 0x65, 0x69})
 
 
 def _enip(p: bytes) -> bool:
     if len(p) < 24:
         return _cip_io(p)
-    cmd, length = struct.unpack_from("<HH", p)
+    cmd, length, _session, status = struct.unpack_from("<HHII", p)
     options = struct.unpack_from("<I", p, 20)[0]
-    return (cmd in ENIP_COMMANDS and length + 24 <= len(p) and options == 0) or _cip_io(p)
+    framed = length + 24 == len(p) or (length + 24 < len(p) and len(p) >= 48)
+    return (cmd in ENIP_COMMANDS and framed and options == 0 and status in ENIP_STATUS) or _cip_io(p)
 
 
 def _cip_io(p: bytes) -> bool:
@@ -159,7 +161,14 @@ def _opcua(p: bytes) -> bool:
 
 
 def _bacnet(p: bytes) -> bool:
-    return len(p) >= 6 and p[0] == 0x81 and p[1] <= 0x0C and struct.unpack_from(">H", p, 2)[0] == len(p)
+    if len(p) < 6 or p[0] != 0x81 or p[1] > 0x0C:
+        return False
+    length: int = struct.unpack_from(">H", p, 2)[0]
+    if length == len(p):
+        return True
+    # Some stacks get the BVLC length wrong; then insist on a well-formed NPDU behind it.
+    npdu = 10 if p[1] == 0x04 else 4
+    return 4 <= length <= len(p) and p[1] in (0x04, 0x09, 0x0A, 0x0B) and p[npdu : npdu + 1] == b"\x01"
 
 
 def _iec104(p: bytes) -> bool:

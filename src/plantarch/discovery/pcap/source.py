@@ -5,14 +5,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
 from plantarch.discovery.observation import ObservationBatch
 from plantarch.discovery.pcap.decoder import decode
 from plantarch.discovery.pcap.flows import FlowTable
-from plantarch.discovery.pcap.inventory import build_inventory
+from plantarch.discovery.pcap.inventory import build_inventory, timestamp
 from plantarch.discovery.pcap.reader import CHUNK_BYTES, CaptureDamage, CaptureReader
 from plantarch.discovery.source import DiscoverySource
 from plantarch.errors import PartialResult
@@ -74,8 +73,8 @@ def discover_pcap(
             f"{table.cut_packets} packets have headers cut by the snapshot length (first at byte offset "
             f"{table.first_cut_offset}); they are counted but their flows may be incomplete"
         )
-    first = datetime.fromtimestamp(table.first_ts, tz=UTC) if table.first_ts is not None else None
-    last = datetime.fromtimestamp(table.last_ts, tz=UTC) if table.last_ts is not None else None
+    first = timestamp(table.first_ts) if table.first_ts is not None else None
+    last = timestamp(table.last_ts) if table.last_ts is not None else None
     summary: dict[str, Any] = {
         "files": [str(p) for p in paths],
         "packets": table.packets,
