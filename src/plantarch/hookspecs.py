@@ -26,3 +26,9 @@ def rule_types() -> dict[str, Any]:
 def exporters() -> dict[str, Any]:
     """Return model exporters this plugin provides, by format name."""
     raise NotImplementedError
+
+
+@hookspec
+def model_importers() -> dict[str, Any]:
+    """Return model importers this plugin provides, by format name: callables Path -> PlantModel."""
+    raise NotImplementedError

@@ -12,6 +12,7 @@ from plantarch import hookspecs
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "plantarch.discovery.plugins",
     "plantarch.standards.builtin",
+    "plantarch.interchange.plugin",
 )
 """Modules of built-in plugins; each holds hookimpls, exactly like a third-party plugin."""
 

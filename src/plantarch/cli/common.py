@@ -5,12 +5,12 @@ from __future__ import annotations
 import getpass
 import json
 import os
+from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from rich.console import Console
 
@@ -66,22 +66,17 @@ class Target:
     database: str | None = None
 
 
-def global_options(
-    ctx: typer.Context, workspace: WorkspaceOption = None, database: DatabaseOption = None
-) -> None:
+_global_target: ContextVar[Target | None] = ContextVar("plantarch_global_target", default=None)
+
+
+def global_options(workspace: WorkspaceOption = None, database: DatabaseOption = None) -> None:
     """Options given before the command name: where the store lives, for every command."""
-    ctx.obj = Target(workspace=workspace, database=database)
-
-
-def _root_target() -> Target:
-    ctx = click.get_current_context(silent=True)
-    obj = ctx.find_root().obj if ctx is not None else None
-    return obj if isinstance(obj, Target) else Target()
+    _global_target.set(Target(workspace=workspace, database=database))
 
 
 def resolve_target(workspace: Path | None = None, database: str | None = None) -> Target:
     """Where to open the store: command options, then options before the command, then environment."""
-    root = _root_target()
+    root = _global_target.get() or Target()
     for level in (
         Target(workspace, database),
         root,

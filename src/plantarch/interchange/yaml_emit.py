@@ -89,3 +89,10 @@ def dump_sections(sections: Iterable[tuple[str, Sequence[Mapping[str, Any]]]]) -
         out.append(f"{name}:")
         _sequence(docs, "", out)
     return "\n".join(out) + "\n" if out else "{}\n"
+
+
+def dump_mapping(document: Mapping[str, Any]) -> str:
+    """One document as a YAML block mapping."""
+    out: list[str] = []
+    _mapping(document, "", out)
+    return "\n".join(out) + "\n"

@@ -122,8 +122,24 @@ def _filtered(kind: str, stmt: Select[Any], filters: Mapping[str, Any] | None) -
         elif value is None:
             stmt = stmt.where(table.c[name].is_(None))
         else:
-            stmt = stmt.where(table.c[name] == value)
+            stmt = stmt.where(table.c[name] == _typed(kind, name, value))
     return stmt
+
+
+def _typed(kind: str, name: str, value: Any) -> Any:
+    """A filter value as the column's type (the CLI and the API pass text)."""
+    if not isinstance(value, str):
+        return value
+    python_type = OBJECT_TABLES[kind].c[name].type.python_type
+    try:
+        if python_type is bool:
+            if value.lower() not in ("true", "false", "yes", "no", "1", "0"):
+                raise ValueError(value)
+            return value.lower() in ("true", "yes", "1")
+        return python_type(value)
+    except ValueError as exc:
+        expected = {bool: "true or false", float: "a number", int: "a whole number"}.get(python_type, "text")
+        raise InputError(f"{kind} filter {name}={value!r}: expected {expected}", field=name) from exc
 
 
 def select_documents(

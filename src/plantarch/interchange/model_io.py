@@ -1,0 +1,48 @@
+"""Importing a model into the store and exporting it, in any registered format."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import cast
+
+from plantarch.errors import InputError
+from plantarch.interchange.yaml_model import write_model_dir
+from plantarch.model import PlantModel
+from plantarch.plugins import plugin_manager
+from plantarch.store import Store, SyncResult, sync_declared_model
+
+ModelImporter = Callable[[Path], PlantModel]
+"""Reads a file or directory and returns the declared model (raising InputError on bad input)."""
+
+
+def model_importers() -> dict[str, ModelImporter]:
+    """Every model importer by format name, from built-in and installed plugins."""
+    importers: dict[str, ModelImporter] = {}
+    for provided in plugin_manager().hook.model_importers():
+        importers.update(cast(dict[str, ModelImporter], provided))
+    return importers
+
+
+def read_model(path: Path, fmt: str = "yaml") -> PlantModel:
+    """Read a model in the given format; unknown formats raise InputError listing the known ones."""
+    importers = model_importers()
+    if fmt not in importers:
+        known = ", ".join(sorted(importers))
+        raise InputError(f"unknown model format '{fmt}'; expected one of: {known}", field="--format")
+    return importers[fmt](Path(path))
+
+
+def import_model(
+    store: Store, path: Path, *, fmt: str = "yaml", author: str, reason: str | None = None
+) -> SyncResult:
+    """Make the stored declared model equal to the model at `path`, as one change set (or none)."""
+    model = read_model(path, fmt)
+    return sync_declared_model(
+        store, model, author=author, reason=reason or f"import model {path}", source=f"import:{fmt}"
+    )
+
+
+def export_model(store: Store, directory: Path) -> list[Path]:
+    """Write the stored model as architecture-as-code YAML under `directory`; returns the files."""
+    return write_model_dir(store.load_model(), directory)
