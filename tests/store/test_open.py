@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import os
+import pkgutil
 import time
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
+import plantarch
 from plantarch.errors import StoreUnavailable
 from plantarch.model import System
 from plantarch.store import Store, open_store
@@ -17,7 +20,15 @@ from plantarch.store.engine import database_url
 from plantarch.store.tables import metadata
 
 
+def _import_table_modules() -> None:
+    """Import every module that defines store tables (plantarch/**/*tables.py) so metadata is complete."""
+    for module in pkgutil.walk_packages(plantarch.__path__, "plantarch."):
+        if module.name.rsplit(".", 1)[-1].endswith("tables"):
+            importlib.import_module(module.name)
+
+
 def test_migrated_schema_matches_the_tables(store: Store) -> None:
+    _import_table_modules()
     with store.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), metadata) == []
 
