@@ -7,6 +7,7 @@ from plantarch.model.flow import Flow
 from plantarch.model.hierarchy import Location
 from plantarch.model.plant import OBJECT_TYPES, PLURALS, PlantModel, ReferenceError_
 from plantarch.model.system import AnnualCosts, Lifecycle, System
+from plantarch.model.taxonomy import load_capability_taxonomy
 from plantarch.model.vocabulary import (
     CLEARTEXT_INDUSTRIAL_PROTOCOLS,
     INDUSTRIAL_PROTOCOLS,
@@ -59,4 +60,5 @@ __all__ = [
     "Waiver",
     "Zone",
     "format_level",
+    "load_capability_taxonomy",
 ]
