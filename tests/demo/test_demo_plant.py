@@ -8,7 +8,6 @@ from datetime import date
 
 import pytest
 import rustworkx as rx
-from ruamel.yaml import YAML
 
 from plantarch.demo import demo_plant_dir, load_demo_model
 from plantarch.demo.planted import (
@@ -21,6 +20,7 @@ from plantarch.demo.planted import (
     SPAGHETTI_FLOWS,
     STALE_FLOW,
 )
+from plantarch.interchange.yaml_model import render_model
 from plantarch.model import CLEARTEXT_INDUSTRIAL_PROTOCOLS, PURDUE_LEVELS, Flow, PlantModel, System
 from plantarch.model.taxonomy import load_capability_taxonomy
 
@@ -76,12 +76,13 @@ def test_capabilities_are_the_shipped_taxonomy(model: PlantModel) -> None:
     assert used <= taxonomy.keys()
 
 
-def test_yaml_files_are_sorted_by_key_and_omit_defaults(model: PlantModel) -> None:
-    yaml = YAML(typ="safe")
-    for path in sorted(demo_plant_dir().rglob("*.yaml")):
-        for plural, items in yaml.load(path.read_text(encoding="utf-8")).items():
-            keys = [item["key"] for item in items]
-            assert keys == sorted(keys), f"{path.name}: {plural} not sorted by key"
+def test_shipped_yaml_is_the_canonical_export(model: PlantModel) -> None:
+    """Exporting the demo model reproduces the shipped files byte for byte."""
+    shipped = {
+        path.relative_to(demo_plant_dir()).as_posix(): path.read_text(encoding="utf-8")
+        for path in demo_plant_dir().rglob("*.yaml")
+    }
+    assert render_model(model) == shipped
 
 
 def test_addresses_are_unique(model: PlantModel) -> None:
