@@ -121,7 +121,7 @@ class _Writer:
         for name, value in values.items():
             ref = self.property_ids.setdefault(name, identifier("pd", name))
             prop = etree.SubElement(props, self.tag("property"), propertyDefinitionRef=ref)
-            self._text(prop, "value", value, lang=True)
+            self._text(prop, "value", value)
 
     def element(
         self, kind: str, obj: ModelObject, archimate_type: str, name: str, description: str = ""
@@ -173,7 +173,7 @@ class _Writer:
 def archimate_document(model: PlantModel, *, name: str = "plantarch model") -> etree._Element:
     """The model as an ArchiMate Open Exchange `<model>` element with elements, relationships, views."""
     nsmap = {None: NS, "xsi": XSI}
-    root = etree.Element(f"{{{NS}}}model", nsmap=nsmap, identifier="id-plantarch-model")  # type: ignore[dict-item]
+    root = etree.Element(f"{{{NS}}}model", nsmap=nsmap, identifier="id-plantarch-model")
     root.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATION)
     name_el = etree.SubElement(root, f"{{{NS}}}name")
     name_el.set(f"{{{XML_NS}}}lang", "en")
@@ -262,7 +262,11 @@ def _structure_relationships(w: _Writer, model: PlantModel) -> None:
         w.relationship("Association", w.endpoint(conduit.enforcement), ce, name="enforces")
     for waiver in model.waivers:
         target = next(
-            (el[(k, waiver.object)] for k in ("system", "asset", "zone", "conduit") if (k, waiver.object) in el),
+            (
+                el[(k, waiver.object)]
+                for k in ("system", "asset", "zone", "conduit")
+                if (k, waiver.object) in el
+            ),
             None,
         )
         w.relationship("Association", el.get(("waiver", waiver.key)), target)
@@ -298,7 +302,7 @@ def archimate_xsd_dir() -> Path:
     return shared_dir() / "reference" / "archimate-xsd"
 
 
-class _LocalXsdResolver(etree.Resolver):
+class _LocalXsdResolver(etree.Resolver):  # type: ignore[misc]
     """Resolves the schemas' remote xml.xsd import to the local copy; nothing is fetched."""
 
     def __init__(self, xsd_dir: Path) -> None:
@@ -327,7 +331,7 @@ def validate_archimate(data: bytes, xsd_dir: Path) -> list[str]:
     doc = etree.fromstring(data, parser)
     if schema.validate(doc):
         return []
-    return [f"line {e.line}: {e.message}" for e in schema.error_log]  # type: ignore[attr-defined]
+    return [f"line {e.line}: {e.message}" for e in schema.error_log]
 
 
 __all__ = [

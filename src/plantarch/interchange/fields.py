@@ -19,6 +19,22 @@ def xml_text(value: str) -> str:
     return _XML_ILLEGAL.sub("\ufffd", value)
 
 
+def _nested_model(annotation: Any) -> type[BaseModel] | None:
+    for candidate in (annotation, *get_args(annotation)):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    return None
+
+
+def _decode(annotation: Any, text: str, where: str, name: str) -> Any:
+    if not _is_list(annotation):
+        return text
+    try:
+        return json.loads(text) if text.strip() else []
+    except json.JSONDecodeError as exc:
+        raise InputError(f"expected a JSON list, got {text[:60]!r}", file=where or None, field=name) from exc
+
+
 def _is_list(annotation: Any) -> bool:
     if get_origin(annotation) is list:
         return True
@@ -26,6 +42,8 @@ def _is_list(annotation: Any) -> bool:
 
 
 def _scalar(value: Any) -> str:
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
@@ -57,17 +75,13 @@ def unflatten(kind: str, fields: dict[str, str], *, where: str = "") -> ModelObj
         info = model_type.model_fields.get(top)
         if info is None:
             raise InputError(f"{kind} has no field '{top}'", file=where or None, field=name)
-        if sub:
-            data.setdefault(top, {})[sub] = text
-        elif _is_list(info.annotation):
-            try:
-                data[top] = json.loads(text) if text.strip() else []
-            except json.JSONDecodeError as exc:
-                raise InputError(
-                    f"expected a JSON list, got {text[:60]!r}", file=where or None, field=name
-                ) from exc
+        nested = _nested_model(info.annotation)
+        if sub and nested is not None and sub in nested.model_fields:
+            data.setdefault(top, {})[sub] = _decode(nested.model_fields[sub].annotation, text, where, name)
+        elif sub:
+            raise InputError(f"{kind} has no field '{name}'", file=where or None, field=name)
         else:
-            data[top] = text
+            data[top] = _decode(info.annotation, text, where, name)
     try:
         return model_type.model_validate(data)
     except ValidationError as exc:

@@ -1,0 +1,425 @@
+"""Diagrams of the plant as plain data: Purdue bands, zones and conduits, data flows, capabilities.
+
+A view is built from the model (and, when the standards checker ran, its findings) into a
+`Diagram` of clusters, nodes and edges; `plantarch.report.render` turns it into Graphviz or
+Mermaid. Big models are aggregated (by zone and level, then by level) so a diagram never tries to
+draw 250,000 nodes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from plantarch.model import CLEARTEXT_INDUSTRIAL_PROTOCOLS, Conduit, Flow, PlantModel, format_level
+from plantarch.report.bands import PURDUE_ORDER, level_label
+
+View = Literal["purdue", "zones", "flows", "capabilities"]
+VIEWS: tuple[View, ...] = ("purdue", "zones", "flows", "capabilities")
+MAX_NODES = 150
+"""Above this many nodes a view is drawn aggregated."""
+
+Status = Literal["ok", "warning", "violation", "unknown"]
+STATUS_COLOURS: dict[str, str] = {
+    "ok": "#2e7d32",
+    "warning": "#ef6c00",
+    "violation": "#c62828",
+    "unknown": "#757575",
+}
+_BAND_FILL: dict[float | None, str] = {
+    5.0: "#deebf7",
+    4.0: "#deebf7",
+    3.5: "#fff2cc",
+    3.0: "#e2efda",
+    2.0: "#fce4d6",
+    1.0: "#fce4d6",
+    0.0: "#f2f2f2",
+    None: "#ffffff",
+}
+
+
+class FindingLike(Protocol):
+    """What a diagram needs of a standards finding: which object, how bad, whether still open."""
+
+    kind: str
+    key: str
+    severity: str
+    status: str
+
+
+@dataclass
+class Cluster:
+    """A box drawn around nodes: a Purdue band, a zone, a capability family."""
+
+    id: str
+    label: str
+    fill: str = "#ffffff"
+
+
+@dataclass
+class Node:
+    """One box or ellipse: a system, an asset, a capability, or an aggregate of many."""
+
+    id: str
+    label: str
+    cluster: str | None = None
+    shape: str = "box"
+    fill: str = "#ffffff"
+    count: int = 1
+
+
+@dataclass
+class Edge:
+    """A line between two nodes: a flow, a conduit, a realisation, or an aggregate of many flows."""
+
+    source: str
+    target: str
+    label: str = ""
+    colour: str = "#616161"
+    style: str = "solid"
+    width: float = 1.0
+    count: int = 1
+    between_clusters: bool = False
+
+
+@dataclass
+class Diagram:
+    """A view ready to render: ordered clusters, nodes and edges, and whether it was aggregated."""
+
+    view: str
+    title: str
+    clusters: list[Cluster] = field(default_factory=list)
+    nodes: list[Node] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
+    ranked: bool = False
+    aggregated: str = ""
+    legend: dict[str, str] = field(default_factory=dict)
+
+    def cluster_nodes(self, cluster: str | None) -> list[Node]:
+        """The nodes inside one cluster (None: outside every cluster)."""
+        return [n for n in self.nodes if n.cluster == cluster]
+
+
+def _level_key(level: float | None) -> str:
+    return "none" if level is None else format_level(level).replace(".", "_")
+
+
+def _placed(model: PlantModel) -> tuple[list[tuple[str, str, float | None, str | None, str]], dict[str, str]]:
+    """Drawable endpoints (key, label, level, zone, site) and the drawn key of every endpoint.
+
+    An asset that hosts systems is drawn through its first hosted system, so flows to it still land.
+    """
+    site_of = _site_index(model)
+    items: list[tuple[str, str, float | None, str | None, str]] = []
+    drawn: dict[str, str] = {}
+    for s in model.systems:
+        items.append((s.key, s.name, s.purdue_level, s.zone, site_of(s.location, s.zone)))
+        drawn[s.key] = s.key
+    for a in model.assets:
+        if a.systems and a.systems[0] in drawn:
+            drawn[a.key] = a.systems[0]
+            continue
+        level = a.purdue_level
+        if level is None and a.suggested_level is not None:
+            level = a.suggested_level.level
+        items.append((a.key, a.name, level, a.zone, site_of(a.location, a.zone)))
+        drawn[a.key] = a.key
+    return items, drawn
+
+
+def _site_index(model: PlantModel) -> _SiteOf:
+    parents = {loc.key: loc for loc in model.locations}
+    zone_site = {z.key: z.site for z in model.zones}
+
+    def site_of(location: str | None, zone: str | None) -> str:
+        key = location or zone_site.get(zone or "")
+        seen = 0
+        while key is not None and key in parents and seen < 20:
+            if parents[key].kind == "site":
+                return key
+            key, seen = parents[key].parent, seen + 1
+        return location or zone_site.get(zone or "") or "-"
+
+    return site_of
+
+
+class _SiteOf(Protocol):
+    def __call__(self, location: str | None, zone: str | None) -> str: ...
+
+
+def flow_status(model_levels: dict[str, float | None], zones: dict[str, str | None], flow: Flow) -> Status:
+    """How worrying a flow looks without the standards checker: bypasses the DMZ, cleartext across zones."""
+    src, dst = model_levels.get(flow.source), model_levels.get(flow.target)
+    if src is not None and dst is not None and max(src, dst) >= 4 and min(src, dst) <= 2:
+        return "violation"
+    crosses = zones.get(flow.source) != zones.get(flow.target)
+    if crosses and (flow.protocol or "") in CLEARTEXT_INDUSTRIAL_PROTOCOLS:
+        return "warning"
+    return "ok"
+
+
+def conduit_status(conduit: Conduit, findings: Sequence[FindingLike] | None) -> Status:
+    """A conduit's compliance: from the standards findings when given, else from its own attributes."""
+    if findings is not None:
+        open_ = [f for f in findings if f.key == conduit.key and f.status == "open"]
+        if any(str(f.severity) in ("high", "critical") for f in open_):
+            return "violation"
+        return "warning" if open_ else "ok"
+    target, achieved = conduit.security_level_target, conduit.security_level_achieved
+    if not conduit.default_deny or (target is not None and achieved is not None and achieved < target):
+        return "violation"
+    if not conduit.allowed or target is None:
+        return "warning"
+    return "ok"
+
+
+def _flagged(findings: Sequence[FindingLike] | None) -> dict[str, Status]:
+    flagged: dict[str, Status] = {}
+    for f in findings or ():
+        if f.status == "open":
+            bad = str(f.severity) in ("high", "critical")
+            flagged[f.key] = "violation" if bad or flagged.get(f.key) == "violation" else "warning"
+    return flagged
+
+
+def _aggregate_edges(pairs: Iterable[tuple[str, str, Status]], what: str) -> list[Edge]:
+    counts: Counter[tuple[str, str]] = Counter()
+    worst: dict[tuple[str, str], Status] = {}
+    rank = {"ok": 0, "unknown": 0, "warning": 1, "violation": 2}
+    for source, target, status in pairs:
+        if source == target:
+            continue
+        counts[(source, target)] += 1
+        if rank[status] >= rank[worst.get((source, target), "ok")]:
+            worst[(source, target)] = status
+    return [
+        Edge(s, t, f"{n} {what}", STATUS_COLOURS[worst[(s, t)]], width=min(6.0, 1 + n / 50), count=n)
+        for (s, t), n in sorted(counts.items())
+    ]
+
+
+def purdue_view(
+    model: PlantModel, findings: Sequence[FindingLike] | None = None, max_nodes: int = MAX_NODES
+) -> Diagram:
+    """Systems (and assets hosting none) in Purdue bands 5 → 0, with flows between them."""
+    items, drawn = _placed(model)
+    d = Diagram("purdue", "Purdue levels", ranked=True, legend=_flow_legend())
+    present = {level for _, _, level, _, _ in items}
+    for level in (*PURDUE_ORDER, None):
+        if level in present:
+            d.clusters.append(Cluster(f"band_{_level_key(level)}", level_label(level), _BAND_FILL[level]))
+    levels = {key: level for key, _, level, _, _ in items}
+    zones = {key: zone for key, _, _, zone, _ in items}
+    flagged = _flagged(findings)
+    statuses = [
+        (drawn.get(f.source), drawn.get(f.target), flagged.get(f.key) or flow_status(levels, zones, f), f)
+        for f in model.flows
+    ]
+    if len(items) <= max_nodes:
+        for key, label, level, _, _ in items:
+            d.nodes.append(Node(key, label, f"band_{_level_key(level)}", fill="#ffffff"))
+        for src, dst, status, flow in statuses:
+            if src and dst and src != dst:
+                style = "dashed" if flow.origin == "observed" else "solid"
+                d.edges.append(Edge(src, dst, flow.protocol or "", STATUS_COLOURS[status], style))
+        return d
+    group_of = _groups(items, max_nodes, d)
+    d.edges = _aggregate_edges(
+        ((group_of[s], group_of[t], st) for s, t, st, _ in statuses if s in group_of and t in group_of),
+        "flows",
+    )
+    return d
+
+
+def _groups(
+    items: list[tuple[str, str, float | None, str | None, str]], max_nodes: int, d: Diagram
+) -> dict[str, str]:
+    """Aggregate items into one node per (site, zone, level), or per (site, level), or per level."""
+    zone_names: dict[str, str] = {}
+    for by in ("zone", "site", "level"):
+        keys: dict[str, tuple[str, float | None]] = {}
+        for key, _, level, zone, site in items:
+            part = {"zone": f"{site}/{zone}", "site": site, "level": ""}[by]
+            keys[key] = (part, level)
+        if len(set(keys.values())) <= max_nodes or by == "level":
+            break
+    counts = Counter(keys.values())
+    d.aggregated = {"zone": "by site, zone and level", "site": "by site and level", "level": "by level"}[by]
+    ids: dict[tuple[str, float | None], str] = {}
+    for n, ((part, level), count) in enumerate(sorted(counts.items(), key=lambda kv: str(kv[0]))):
+        ident = f"g{n}"
+        ids[(part, level)] = ident
+        name = zone_names.get(part, part.strip("/")) or "all"
+        d.nodes.append(
+            Node(ident, f"{name}\n{count} systems and assets", f"band_{_level_key(level)}", count=count)
+        )
+    return {key: ids[group] for key, group in keys.items()}
+
+
+def zones_view(
+    model: PlantModel, findings: Sequence[FindingLike] | None = None, max_nodes: int = MAX_NODES
+) -> Diagram:
+    """Zones as boxes holding their systems, conduits as edges coloured by compliance."""
+    d = Diagram(
+        "zones",
+        "Zones and conduits",
+        ranked=True,
+        legend={k: v for k, v in STATUS_COLOURS.items() if k != "unknown"},
+    )
+    members: dict[str | None, list[tuple[str, str]]] = defaultdict(list)
+    for s in model.systems:
+        members[s.zone].append((s.key, s.name))
+    detail = len(model.systems) <= max_nodes
+    if not detail:
+        d.aggregated = "by zone"
+
+    def top(z: str) -> float:
+        zone = next(x for x in model.zones if x.key == z)
+        return -max(zone.purdue_levels, default=-1.0)
+
+    ordered = sorted(model.zones, key=lambda z: (top(z.key), z.key))
+    anchor: dict[str, str] = {}
+    for zone in ordered:
+        fill = "#fff2cc" if zone.dmz else "#ffe6e6" if zone.untrusted else "#e2efda"
+        sl = f" (SL-T {zone.security_level_target})" if zone.security_level_target is not None else ""
+        d.clusters.append(Cluster(f"zone_{len(d.clusters)}", zone.name + sl, fill))
+        cid = d.clusters[-1].id
+        inside = members.get(zone.key, [])
+        if detail and inside:
+            for key, name in inside:
+                d.nodes.append(Node(key, name, cid))
+            anchor[zone.key] = inside[0][0]
+        else:
+            ident = f"{cid}_summary"
+            d.nodes.append(Node(ident, f"{len(inside)} systems", cid, shape="plaintext", count=len(inside)))
+            anchor[zone.key] = ident
+    flagged = _flagged(findings) if findings is not None else None
+    for conduit in model.conduits:
+        a, b = conduit.zones
+        if a not in anchor or b not in anchor:
+            continue
+        if top(a) > top(b):  # draw from the upper zone down
+            a, b = b, a
+        status = conduit_status(conduit, findings)
+        if flagged is not None and conduit.key in flagged:
+            status = flagged[conduit.key]
+        d.edges.append(
+            Edge(anchor[a], anchor[b], conduit.name, STATUS_COLOURS[status], width=2.5, between_clusters=True)
+        )
+    return d
+
+
+def flows_view(
+    model: PlantModel, findings: Sequence[FindingLike] | None = None, max_nodes: int = MAX_NODES
+) -> Diagram:
+    """Who sends what to whom: endpoints grouped by zone, flows labelled by protocol."""
+    items, drawn = _placed(model)
+    zone_names = {z.key: z.name for z in model.zones}
+    d = Diagram("flows", "Data flows", legend=_flow_legend())
+    cluster_of: dict[str | None, str] = {}
+    for _, _, _, zone, _ in items:
+        if zone not in cluster_of:
+            cluster_of[zone] = f"zone_{len(cluster_of)}"
+            d.clusters.append(
+                Cluster(cluster_of[zone], zone_names.get(zone or "", zone or "No zone"), "#f7f7f7")
+            )
+    levels = {key: level for key, _, level, _, _ in items}
+    zones = {key: zone for key, _, _, zone, _ in items}
+    flagged = _flagged(findings)
+    if len(items) <= max_nodes:
+        for key, label, _, zone, _ in items:
+            d.nodes.append(Node(key, label, cluster_of[zone]))
+        for flow in model.flows:
+            src, dst = drawn.get(flow.source), drawn.get(flow.target)
+            if src and dst and src != dst:
+                status = flagged.get(flow.key) or flow_status(levels, zones, flow)
+                label = " ".join(p for p in (flow.protocol, ", ".join(flow.information[:2])) if p)
+                style = "dashed" if flow.origin == "observed" else "solid"
+                d.edges.append(Edge(src, dst, label, STATUS_COLOURS[status], style))
+        return d
+    d.aggregated = "by zone"
+    counts = Counter(zone for _, _, _, zone, _ in items)
+    for zone, cid in cluster_of.items():
+        d.nodes.append(Node(cid + "_all", f"{counts[zone]} endpoints", cid, count=counts[zone]))
+    group = {key: cluster_of[zone] + "_all" for key, _, _, zone, _ in items}
+    pairs = []
+    for flow in model.flows:
+        src, dst = drawn.get(flow.source), drawn.get(flow.target)
+        if src in group and dst in group:
+            pairs.append((group[src], group[dst], flagged.get(flow.key) or flow_status(levels, zones, flow)))
+    d.edges = _aggregate_edges(pairs, "flows")
+    return d
+
+
+def capabilities_view(
+    model: PlantModel, findings: Sequence[FindingLike] | None = None, max_nodes: int = MAX_NODES
+) -> Diagram:
+    """Capabilities by category with the systems that realise them; overlaps stand out in orange."""
+    d = Diagram(
+        "capabilities", "Capabilities", legend={"served once": "#e3f2fd", "served by several": "#ffe0b2"}
+    )
+    realisers: dict[str, list[str]] = defaultdict(list)
+    for s in model.systems:
+        for cap_key in s.capabilities:
+            realisers[cap_key].append(s.key)
+    categories: dict[str, str] = {}
+    for cap in model.capabilities:
+        if cap.category not in categories:
+            categories[cap.category] = f"cat_{len(categories)}"
+            d.clusters.append(
+                Cluster(categories[cap.category], str(cap.category).replace("-", " "), "#fafafa")
+            )
+        overlap = len(realisers.get(cap.key, [])) > 1
+        d.nodes.append(
+            Node(
+                f"cap:{cap.key}",
+                cap.name,
+                categories[cap.category],
+                "ellipse",
+                "#ffe0b2" if overlap else "#e3f2fd",
+            )
+        )
+    for cap in model.capabilities:
+        if cap.parent:
+            d.edges.append(Edge(f"cap:{cap.parent}", f"cap:{cap.key}", "", "#9e9e9e", "dotted"))
+    serving = [s for s in model.systems if s.capabilities]
+    if len(serving) + len(model.capabilities) <= max_nodes:
+        for s in serving:
+            d.nodes.append(Node(s.key, s.name))
+            for cap_key in s.capabilities:
+                d.edges.append(Edge(s.key, f"cap:{cap_key}", "", "#1565c0"))
+    else:
+        d.aggregated = "systems counted per capability"
+        for node in d.nodes:
+            n = len(realisers.get(node.id.removeprefix("cap:"), []))
+            node.label += f"\n{n} systems"
+    return d
+
+
+def _flow_legend() -> dict[str, str]:
+    return {
+        "ok": STATUS_COLOURS["ok"],
+        "cleartext across zones": STATUS_COLOURS["warning"],
+        "bypasses the DMZ / finding": STATUS_COLOURS["violation"],
+    }
+
+
+BUILDERS = {
+    "purdue": purdue_view,
+    "zones": zones_view,
+    "flows": flows_view,
+    "capabilities": capabilities_view,
+}
+
+
+def build_view(
+    model: PlantModel, view: str, findings: Sequence[FindingLike] | None = None, max_nodes: int = MAX_NODES
+) -> Diagram:
+    """Build one of the views ('purdue', 'zones', 'flows', 'capabilities') of the model."""
+    if view not in BUILDERS:
+        from plantarch.errors import InputError
+
+        raise InputError(f"unknown view '{view}'; choose one of {', '.join(VIEWS)}", field="view")
+    return BUILDERS[view](model, findings, max_nodes)
