@@ -163,7 +163,7 @@ def flow_status(model_levels: dict[str, float | None], zones: dict[str, str | No
 def conduit_status(conduit: Conduit, findings: Sequence[FindingLike] | None) -> Status:
     """A conduit's compliance: from the standards findings when given, else from its own attributes."""
     if findings is not None:
-        open_ = [f for f in findings if f.key == conduit.key and f.status == "open"]
+        open_ = [f for f in findings if f.status == "open" and _concerns(f, conduit.key)]
         if any(str(f.severity) in ("high", "critical") for f in open_):
             return "violation"
         return "warning" if open_ else "ok"
@@ -173,6 +173,14 @@ def conduit_status(conduit: Conduit, findings: Sequence[FindingLike] | None) -> 
     if not conduit.allowed or target is None:
         return "warning"
     return "ok"
+
+
+def _concerns(finding: FindingLike, conduit_key: str) -> bool:
+    """Whether a finding is about this conduit (directly, or a flow its evidence puts through it)."""
+    if finding.kind == "conduit" and finding.key == conduit_key:
+        return True
+    evidence = getattr(finding, "evidence", None) or {}
+    return bool(evidence.get("conduit") == conduit_key or conduit_key in (evidence.get("conduits") or ()))
 
 
 def _flagged(findings: Sequence[FindingLike] | None) -> dict[str, Status]:
@@ -225,7 +233,8 @@ def purdue_view(
                 style = "dashed" if flow.origin == "observed" else "solid"
                 d.edges.append(Edge(src, dst, flow.protocol or "", STATUS_COLOURS[status], style))
         return d
-    group_of = _groups(items, max_nodes, d)
+    names = {z.key: z.name for z in model.zones} | {loc.key: loc.name for loc in model.locations}
+    group_of = _groups(items, max_nodes, d, names)
     d.edges = _aggregate_edges(
         ((group_of[s], group_of[t], st) for s, t, st, _ in statuses if s in group_of and t in group_of),
         "flows",
@@ -234,14 +243,24 @@ def purdue_view(
 
 
 def _groups(
-    items: list[tuple[str, str, float | None, str | None, str]], max_nodes: int, d: Diagram
+    items: list[tuple[str, str, float | None, str | None, str]],
+    max_nodes: int,
+    d: Diagram,
+    names: dict[str, str],
 ) -> dict[str, str]:
     """Aggregate items into one node per (site, zone, level), or per (site, level), or per level."""
-    zone_names: dict[str, str] = {}
     for by in ("zone", "site", "level"):
         keys: dict[str, tuple[str, float | None]] = {}
+        label: dict[str, str] = {}
         for key, _, level, zone, site in items:
-            part = {"zone": f"{site}/{zone}", "site": site, "level": ""}[by]
+            if by == "zone":
+                part = f"{site}/{zone}"
+                label[part] = names.get(zone or "", zone or "no zone")
+            elif by == "site":
+                part = site
+                label[part] = names.get(site, site)
+            else:
+                part = label[part] = "all"
             keys[key] = (part, level)
         if len(set(keys.values())) <= max_nodes or by == "level":
             break
@@ -251,9 +270,10 @@ def _groups(
     for n, ((part, level), count) in enumerate(sorted(counts.items(), key=lambda kv: str(kv[0]))):
         ident = f"g{n}"
         ids[(part, level)] = ident
-        name = zone_names.get(part, part.strip("/")) or "all"
         d.nodes.append(
-            Node(ident, f"{name}\n{count} systems and assets", f"band_{_level_key(level)}", count=count)
+            Node(
+                ident, f"{label[part]}\n{count} systems and assets", f"band_{_level_key(level)}", count=count
+            )
         )
     return {key: ids[group] for key, group in keys.items()}
 
@@ -295,7 +315,6 @@ def zones_view(
             ident = f"{cid}_summary"
             d.nodes.append(Node(ident, f"{len(inside)} systems", cid, shape="plaintext", count=len(inside)))
             anchor[zone.key] = ident
-    flagged = _flagged(findings) if findings is not None else None
     for conduit in model.conduits:
         a, b = conduit.zones
         if a not in anchor or b not in anchor:
@@ -303,8 +322,6 @@ def zones_view(
         if top(a) > top(b):  # draw from the upper zone down
             a, b = b, a
         status = conduit_status(conduit, findings)
-        if flagged is not None and conduit.key in flagged:
-            status = flagged[conduit.key]
         d.edges.append(
             Edge(anchor[a], anchor[b], conduit.name, STATUS_COLOURS[status], width=2.5, between_clusters=True)
         )

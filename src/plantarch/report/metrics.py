@@ -42,8 +42,10 @@ def key_metrics(model: PlantModel, *, today: date | None = None) -> KeyMetrics:
     level_of: dict[str, float | None] = {s.key: s.purdue_level for s in model.systems}
     zone_of: dict[str, str | None] = {s.key: s.zone for s in model.systems}
     for a in model.assets:
-        level_of[a.key] = a.purdue_level if a.purdue_level is not None else (
-            a.suggested_level.level if a.suggested_level else None
+        level_of[a.key] = (
+            a.purdue_level
+            if a.purdue_level is not None
+            else (a.suggested_level.level if a.suggested_level else None)
         )
         zone_of[a.key] = a.zone
     cross = clear = bypass = 0
@@ -60,7 +62,8 @@ def key_metrics(model: PlantModel, *, today: date | None = None) -> KeyMetrics:
     soon = [
         s
         for s in model.systems
-        if s.lifecycle.end_of_support and today <= s.lifecycle.end_of_support < today.replace(year=today.year + 2)
+        if s.lifecycle.end_of_support
+        and today <= s.lifecycle.end_of_support < today.replace(year=today.year + 2)
     ]
     costs = {
         kind: sum(getattr(s.costs, kind) for s in model.systems)
