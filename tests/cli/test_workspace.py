@@ -15,6 +15,7 @@ from plantarch.cli.app import app
 from plantarch.errors import InputError, StoreUnavailable
 from plantarch.interchange.yaml_model import write_model_dir
 from plantarch.model import Flow, PlantModel, System, Zone
+from plantarch.store import open_store
 
 PLANTARCH = str(Path(sys.executable).with_name("plantarch"))
 
@@ -132,4 +133,5 @@ def test_real_process_prints_one_line_and_exits_2(tmp_path: Path) -> None:
     assert process.returncode == 2
     lines = process.stderr.strip().splitlines()
     assert len(lines) == 1 and "plant.yaml, line 4" in lines[0] and "broken YAML" in lines[0]
-    assert not (tmp_path / "ws").exists()  # bad input writes nothing, not even an empty workspace
+    with open_store(workspace=tmp_path / "ws") as store:
+        assert store.revision == 0  # the invalid model changed nothing

@@ -223,6 +223,14 @@ def test_unknown_reference_points_at_the_referring_field(tmp_path: Path) -> None
     assert "unknown 'ghost'" in error.message
 
 
+def test_references_resolve_across_files_in_any_order(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", "systems:\n- key: s\n  name: S\n  kind: plc\n  zone: z\n")
+    write(tmp_path, "b.yaml", "flows:\n- key: f\n  source: s\n  target: h\n")
+    write(tmp_path, "c.yaml", "zones:\n- key: z\n  name: Z\nassets:\n- key: h\n  name: H\n")
+    model = load_model_dir(tmp_path)
+    assert [f.key for f in model.flows] == ["f"] and [s.zone for s in model.systems] == ["z"]
+
+
 def test_unknown_section_and_wrong_shapes(tmp_path: Path) -> None:
     write(tmp_path, "plant.yaml", "zones: []\nsytems:\n- key: a\n")
     error = error_for(tmp_path)

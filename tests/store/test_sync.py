@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
+from plantarch.errors import InputError
+from plantarch.interchange.model_io import import_model
+from plantarch.interchange.yaml_model import write_model_dir
 from plantarch.model import Asset, Flow, PlantModel, System, Zone
 from plantarch.store import Store, sync_declared_model
 
@@ -48,3 +55,15 @@ def test_import_updates_and_deletes_declared_objects_but_keeps_discovery_finding
     assert store.get("system", "mes") is None
     changes = {(c.kind, c.key, c.op) for c in store.diff(2, 3)}
     assert ("system", "plc", "update") in changes and ("flow", "mes-plc", "delete") in changes
+
+
+def test_streamed_import_rolls_back_when_a_late_file_is_invalid(store: Store, tmp_path: Path) -> None:
+    write_model_dir(declared(), tmp_path)
+    assert import_model(store, tmp_path, author="alice").revision == 1
+    (tmp_path / "zz-late.yaml").write_text("flows:\n- key: late\n  source: mes\n  target: nowhere\n")
+    (tmp_path / "plant.yaml").write_text(
+        (tmp_path / "plant.yaml").read_text().replace("name: Cell", "name: Cell 2")
+    )
+    with pytest.raises(InputError, match="unknown 'nowhere'"):
+        import_model(store, tmp_path, author="bob")
+    assert store.revision == 1 and store.get("zone", "cell") == declared().zones[0]

@@ -21,10 +21,10 @@ from plantarch.cli.common import (
 )
 from plantarch.cli.groups import export_app, import_app
 from plantarch.errors import InputError
-from plantarch.interchange.model_io import export_model, read_model
+from plantarch.interchange.model_io import export_model, import_model
 from plantarch.interchange.yaml_emit import dump_mapping
 from plantarch.model import OBJECT_TYPES, PLURALS, ModelObject, format_level
-from plantarch.store import Change, sync_declared_model
+from plantarch.store import Change
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "location": ("key", "name", "kind", "parent"),
@@ -64,15 +64,8 @@ def import_model_command(
     database: DatabaseOption = None,
 ) -> None:
     """Make the stored declared model equal to a model directory, as one change set."""
-    model = read_model(path, model_format)  # bad input fails before anything is opened or written
     with open_target(workspace, database) as store:
-        result = sync_declared_model(
-            store,
-            model,
-            author=author_name(author),
-            reason=reason or f"import model {path}",
-            source=model_format,
-        )
+        result = import_model(store, path, fmt=model_format, author=author_name(author), reason=reason)
     if result.revision is None:
         console.print("nothing changed: the store already matches the model")
         return

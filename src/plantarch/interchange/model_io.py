@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import cast
 
 from plantarch.errors import InputError
-from plantarch.interchange.yaml_model import write_model_dir
+from plantarch.interchange.yaml_model import ModelReader, write_model_dir
 from plantarch.model import PlantModel
 from plantarch.plugins import plugin_manager
-from plantarch.store import Store, SyncResult, sync_declared_model
+from plantarch.store import Store, SyncResult, sync_declared, sync_declared_model
 
 ModelImporter = Callable[[Path], PlantModel]
 """Reads a file or directory and returns the declared model (raising InputError on bad input)."""
@@ -36,11 +36,18 @@ def read_model(path: Path, fmt: str = "yaml") -> PlantModel:
 def import_model(
     store: Store, path: Path, *, fmt: str = "yaml", author: str, reason: str | None = None
 ) -> SyncResult:
-    """Make the stored declared model equal to the model at `path`, as one change set (or none)."""
+    """Make the stored declared model equal to the model at `path`, as one change set (or none).
+
+    YAML directories are streamed file by file, so memory stays bounded by the largest file; other
+    formats are read whole by their importer. Invalid input raises InputError and changes nothing.
+    """
+    reason = reason or f"import model {path}"
+    source = f"import:{fmt}"
+    if fmt == "yaml":
+        objects = ModelReader(Path(path)).objects()
+        return sync_declared(store, objects, author=author, reason=reason, source=source)
     model = read_model(path, fmt)
-    return sync_declared_model(
-        store, model, author=author, reason=reason or f"import model {path}", source=f"import:{fmt}"
-    )
+    return sync_declared_model(store, model, author=author, reason=reason, source=source)
 
 
 def export_model(store: Store, directory: Path) -> list[Path]:

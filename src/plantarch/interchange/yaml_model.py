@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -68,28 +69,68 @@ def model_files(path: Path) -> list[Path]:
     return sorted(files)
 
 
-class _Reader:
-    """Reads model files one by one, remembering where each key was defined to report clashes."""
+REFERENCE_POOLS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("location", "parent"): ("location",),
+    ("capability", "parent"): ("capability",),
+    ("zone", "site"): ("location",),
+    ("conduit", "zones"): ("zone",),
+    ("conduit", "enforcement"): ("system", "asset"),
+    ("conduit", "allowed.source_zone"): ("zone",),
+    ("system", "location"): ("location",),
+    ("system", "zone"): ("zone",),
+    ("system", "capabilities"): ("capability",),
+    ("asset", "location"): ("location",),
+    ("asset", "zone"): ("zone",),
+    ("asset", "systems"): ("system",),
+    ("flow", "source"): ("system", "asset"),
+    ("flow", "target"): ("system", "asset"),
+    ("flow", "via"): ("system", "asset"),
+}
+"""Which kinds a reference field may name (mirrors PlantModel.reference_errors)."""
 
-    def __init__(self) -> None:
-        self.fast = _fast_yaml()
-        self.files: list[Path] = []
-        self.lists: dict[str, list[ModelObject]] = {plural: [] for plural in KINDS}
-        # namespace -> key -> (file number, index in its section); systems and assets share a namespace
-        self.origins: dict[str, dict[str, tuple[int, int]]] = {}
 
-    def read(self, file: Path) -> None:
-        number = len(self.files)
-        self.files.append(file)
+@dataclass(frozen=True)
+class _PendingReference:
+    file: int
+    kind: str
+    key: str
+    index: int
+    field: str
+    missing: str
+
+
+class ModelReader:
+    """Reads a model directory file by file, so a large model can be imported without holding it all.
+
+    Iterate `objects()` to get every validated object; duplicate keys are refused as they are met and
+    references are checked when the last file has been read (raising InputError with the location).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.files = model_files(Path(path))
+        self.keys: dict[str, set[str]] = {kind: set() for kind in OBJECT_TYPES}
+        """Keys read so far, by kind."""
+        self._fast = _fast_yaml()
+        self._pending: list[_PendingReference] = []
+
+    def objects(self) -> Iterator[ModelObject]:
+        """Every object of every file, file by file; references are checked after the last one."""
+        for number, file in enumerate(self.files):
+            yield from self.read_file(number, file)
+        self.check_references()
+
+    def read_file(self, number: int, file: Path) -> list[ModelObject]:
+        """The validated objects of one file (checking keys against the files read before)."""
         data = self._parse(file)
         if data is None:
-            return
+            return []
         if not isinstance(data, dict):
             raise InputError(
                 "expected a mapping of object kinds (locations:, systems:, assets:, flows:, ...)",
                 file=str(file),
                 line=1,
             )
+        sections: dict[str, list[ModelObject]] = {}
         for section, items in data.items():
             if section not in KINDS:
                 raise InputError(
@@ -101,28 +142,27 @@ class _Reader:
             if items is None:
                 continue
             if not isinstance(items, list):
-                raise InputError(
-                    f"expected a list of {section}",
-                    file=str(file),
-                    line=locate(file, [section]),
-                    field=section,
-                )
-            self._read_section(number, file, section, items)
+                line = locate(file, [section])
+                raise InputError(f"expected a list of {section}", file=str(file), line=line, field=section)
+            sections[section] = self._read_section(file, section, items)
+        self._note_references(number, sections)
+        return [obj for objects in sections.values() for obj in objects]
 
     def _parse(self, file: Path) -> Any:
         try:
-            return self.fast.load(file.read_text(encoding="utf-8"))
+            return self._fast.load(file.read_text(encoding="utf-8"))
         except UnicodeDecodeError as exc:
             raise InputError("not UTF-8 text", file=str(file), offset=exc.start) from exc
         except YAMLError as exc:
             raise yaml_error(file, exc) from exc
 
-    def _read_section(self, number: int, file: Path, section: str, items: list[Any]) -> None:
+    def _read_section(self, file: Path, section: str, items: list[Any]) -> list[ModelObject]:
         kind = KINDS[section]
         model = OBJECT_TYPES[kind]
-        namespace = "endpoint" if kind in ("system", "asset") else kind
-        seen = self.origins.setdefault(namespace, {})
-        target = self.lists[section]
+        shared = ("system", "asset") if kind in ("system", "asset") else (kind,)
+        pools = [self.keys[k] for k in shared]
+        seen = self.keys[kind]
+        objects: list[ModelObject] = []
         for index, item in enumerate(items):
             if not isinstance(item, dict):
                 raise InputError(
@@ -134,51 +174,81 @@ class _Reader:
                 obj = model.model_validate(item)
             except ValidationError as exc:
                 raise validation_error(file, section, index, item, exc) from exc
-            if obj.key in seen:
-                first_file, first_index = seen[obj.key]
-                first = self.files[first_file]
-                first_section = section if namespace != "endpoint" else _endpoint_section(first, obj.key)
-                first_line = locate(first, [first_section, first_index])
-                raise InputError(
-                    f"duplicate key '{obj.key}': already defined in {first} line {first_line}"
-                    + (" (systems and assets share keys)" if namespace == "endpoint" else ""),
-                    file=str(file),
-                    line=locate(file, [section, index, "key"]),
-                    field="key",
-                )
-            seen[obj.key] = (number, index)
-            target.append(obj)
+            if any(obj.key in pool for pool in pools):
+                raise self._duplicate(file, section, index, obj.key, shared)
+            seen.add(obj.key)
+            objects.append(obj)
+        return objects
 
-    def model(self) -> PlantModel:
-        for objects in self.lists.values():
-            objects.sort(key=lambda obj: obj.key)
-        model = PlantModel.model_validate(self.lists)
-        errors = model.reference_errors()
-        if errors:
-            error = errors[0]
-            namespace = "endpoint" if error.kind in ("system", "asset") else error.kind
-            number, index = self.origins[namespace][error.key]
-            file = self.files[number]
-            section = PLURALS[error.kind]
-            top = error.field.split(".")[0]
-            line = locate(file, [section, index, top, _ListValue(error.missing)])
-            more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-            raise InputError(
-                f"{error.kind} '{error.key}' refers to unknown '{error.missing}'{more}",
-                file=str(file),
-                line=line,
-                field=error.field,
+    def _duplicate(self, file: Path, section: str, index: int, key: str, kinds: Sequence[str]) -> InputError:
+        where = ""
+        for earlier in self.files:
+            found = _find_definition(earlier, key, [PLURALS[k] for k in kinds])
+            if found is not None:
+                where = f": already defined in {earlier} line {locate(earlier, list(found))}"
+                break
+        shared = " (systems and assets share keys)" if len(kinds) > 1 else ""
+        return InputError(
+            f"duplicate key '{key}'{where}{shared}",
+            file=str(file),
+            line=locate(file, [section, index, "key"]),
+            field="key",
+        )
+
+    def _note_references(self, number: int, sections: dict[str, list[ModelObject]]) -> None:
+        # References are resolved within the file first; what is left is checked against every key
+        # read so far, and what is still missing waits for the files that follow.
+        partial = PlantModel.model_validate(sections)
+        errors = partial.reference_errors()
+        if not errors:
+            return
+        positions = {
+            (KINDS[section], obj.key): index
+            for section, objects in sections.items()
+            for index, obj in enumerate(objects)
+        }
+        for error in errors:
+            pending = _PendingReference(
+                number, error.kind, error.key, positions[(error.kind, error.key)], error.field, error.missing
             )
-        return model
+            if not self._resolves(pending):
+                self._pending.append(pending)
+
+    def _resolves(self, pending: _PendingReference) -> bool:
+        pools = REFERENCE_POOLS.get((pending.kind, pending.field), tuple(OBJECT_TYPES))
+        return any(pending.missing in self.keys[kind] for kind in pools)
+
+    def check_references(self) -> None:
+        """Raise InputError for the first reference to a key no file defines."""
+        unresolved = [pending for pending in self._pending if not self._resolves(pending)]
+        if not unresolved:
+            return
+        first = unresolved[0]
+        file = self.files[first.file]
+        top = first.field.split(".")[0]
+        line = locate(file, [PLURALS[first.kind], first.index, top, _ListValue(first.missing)])
+        more = f" (and {len(unresolved) - 1} more)" if len(unresolved) > 1 else ""
+        raise InputError(
+            f"{first.kind} '{first.key}' refers to unknown '{first.missing}'{more}",
+            file=str(file),
+            line=line,
+            field=first.field,
+        )
 
 
-def _endpoint_section(file: Path, key: str) -> str:
-    data = _located_yaml().load(file.read_text(encoding="utf-8"))
-    for section in ("systems", "assets"):
-        for item in data.get(section) or ():
+def _find_definition(file: Path, key: str, sections: Sequence[str]) -> tuple[str, int] | None:
+    try:
+        data = _fast_yaml().load(file.read_text(encoding="utf-8"))
+    except (YAMLError, OSError, UnicodeDecodeError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    for section in sections:
+        items = data.get(section)
+        for index, item in enumerate(items if isinstance(items, list) else ()):
             if isinstance(item, dict) and item.get("key") == key:
-                return section
-    return "systems"
+                return section, index
+    return None
 
 
 class _ListValue:
@@ -260,10 +330,12 @@ def load_model_dir(path: Path) -> PlantModel:
 
     Raises InputError naming the file, line and field of the first problem found.
     """
-    reader = _Reader()
-    for file in model_files(Path(path)):
-        reader.read(file)
-    return reader.model()
+    lists: dict[str, list[ModelObject]] = {plural: [] for plural in KINDS}
+    for obj in ModelReader(path).objects():
+        lists[PLURALS[obj.kind_name]].append(obj)
+    for objects in lists.values():
+        objects.sort(key=lambda obj: obj.key)
+    return PlantModel.model_validate(lists)
 
 
 def _site_of_locations(model: PlantModel) -> dict[str, str]:

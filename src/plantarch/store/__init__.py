@@ -4,7 +4,7 @@ from plantarch.errors import StoreUnavailable
 from plantarch.store.changeset import ChangeSet
 from plantarch.store.history import Change, ChangeSetInfo
 from plantarch.store.store import Store, open_store
-from plantarch.store.sync import SyncResult, sync_declared_model
+from plantarch.store.sync import SyncResult, sync_declared, sync_declared_model
 
 __all__ = [
     "Change",
@@ -14,5 +14,6 @@ __all__ = [
     "StoreUnavailable",
     "SyncResult",
     "open_store",
+    "sync_declared",
     "sync_declared_model",
 ]

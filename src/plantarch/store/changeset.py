@@ -30,6 +30,9 @@ class ChangeSet:
         self.revision: int | None = None
         """Revision of this change set once something changed; None while nothing has."""
         self.counts: dict[str, int] = {"add": 0, "update": 0, "delete": 0}
+        """How many objects were added, updated and deleted so far."""
+        self.tally: dict[tuple[str, str], int] = {}
+        """The same by (operation, kind)."""
         self._pending: list[dict[str, Any]] = []
 
     @property
@@ -123,6 +126,7 @@ class ChangeSet:
             assert result.inserted_primary_key is not None
             self.revision = int(result.inserted_primary_key[0])
         self.counts[op] += 1
+        self.tally[(op, kind)] = self.tally.get((op, kind), 0) + 1
         self._pending.append(
             {"revision": self.revision, "kind": kind, "key": key, "op": op, "before": before, "after": after}
         )

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
-from plantarch.model import OBJECT_TYPES, PlantModel
+from plantarch.model import OBJECT_TYPES, ModelObject, PlantModel
 from plantarch.store import repository as repo
 from plantarch.store.store import Store
+
+_CHUNK = 2000
 
 
 @dataclass
@@ -34,33 +38,43 @@ class SyncResult:
         }
 
 
-def sync_declared_model(
-    store: Store, model: PlantModel, *, author: str, reason: str = "import model", source: str = "yaml"
+def sync_declared(
+    store: Store,
+    objects: Iterable[ModelObject],
+    *,
+    author: str,
+    reason: str = "import model",
+    source: str = "yaml",
 ) -> SyncResult:
-    """Put every object of `model` and delete declared objects it lacks; discovery's findings stay.
+    """Put every object and delete declared objects not among them; discovery's findings stay.
 
-    Flows with origin 'observed' and assets with declared=False that are absent from `model` are kept,
-    so re-importing the architecture files never erases what discovery found. Importing the same model
-    twice records nothing the second time.
+    `objects` may be a generator (a large model streamed file by file); an exception it raises rolls
+    the whole change set back. Flows with origin 'observed' and assets with declared=False that are
+    absent are kept, so re-importing the architecture files never erases what discovery found.
+    Importing the same objects twice records nothing the second time.
     """
-    result = SyncResult(revision=None)
+    keys: dict[str, set[str]] = {kind: set() for kind in OBJECT_TYPES}
+    stream = iter(objects)
     with store.change(author=author, reason=reason, source=source) as cs:
-        for kind in OBJECT_TYPES:
-            before = dict(cs.counts)
-            cs.put_many(model.objects(kind))
-            _tally(result, kind, before, cs.counts)
+        while chunk := list(islice(stream, _CHUNK)):
+            for obj in chunk:
+                keys[obj.kind_name].add(obj.key)
+            cs.put_many(chunk)
         for kind in reversed(OBJECT_TYPES):
-            wanted = {obj.key for obj in model.objects(kind)}
-            gone = [key for key in repo.declared_keys(cs.connection, kind) if key not in wanted]
-            if gone:
-                before = dict(cs.counts)
-                cs.delete_many(kind, gone)
-                _tally(result, kind, before, cs.counts)
-    result.revision = cs.revision
+            gone = [key for key in repo.declared_keys(cs.connection, kind) if key not in keys[kind]]
+            cs.delete_many(kind, gone)
+    result = SyncResult(revision=cs.revision)
+    buckets = {"add": result.added, "update": result.updated, "delete": result.deleted}
+    for kind in OBJECT_TYPES:
+        for op, bucket in buckets.items():
+            if n := cs.tally.get((op, kind)):
+                bucket[kind] = n
     return result
 
 
-def _tally(result: SyncResult, kind: str, before: dict[str, int], after: dict[str, int]) -> None:
-    for op, bucket in (("add", result.added), ("update", result.updated), ("delete", result.deleted)):
-        if n := after[op] - before[op]:
-            bucket[kind] = bucket.get(kind, 0) + n
+def sync_declared_model(
+    store: Store, model: PlantModel, *, author: str, reason: str = "import model", source: str = "yaml"
+) -> SyncResult:
+    """Make the stored declared model equal to `model` as one change set (see `sync_declared`)."""
+    objects = (obj for _, obj in model.all_objects())
+    return sync_declared(store, objects, author=author, reason=reason, source=source)
