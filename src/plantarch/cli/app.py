@@ -52,7 +52,10 @@ _load_commands()
 def main() -> None:
     """Entry point: run the CLI, turning plantarch errors into a one-line message and exit code."""
     try:
-        app(standalone_mode=False)
+        # Without standalone mode, click returns (not raises) the code of a `typer.Exit(n)`.
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except PlantarchError as exc:
         err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)

@@ -41,10 +41,12 @@ def _parse_date(value: str, field: str) -> date:
 def check(
     workspace: WorkspaceOpt = Path(".plantarch"),
     database: DatabaseOpt = None,
+    model_dir: Annotated[
+        Path | None,
+        typer.Option("--model", help="Check an architecture-as-code YAML directory instead of the store."),
+    ] = None,
     pack: PackOpt = None,
-    baseline: Annotated[
-        bool, typer.Option("--baseline/--no-baseline", help="Include the built-in baseline pack.")
-    ] = True,
+    baseline: BaselineOpt = True,
     fmt: Annotated[str, typer.Option("--format", help="text, json, junit or sarif.")] = "text",
     out: Annotated[Path | None, typer.Option("--out", help="Write the report to this file.")] = None,
     fail_on: Annotated[
@@ -62,9 +64,14 @@ def check(
         raise InputError(f"unknown format '{fmt}' (use {', '.join(FORMATS)})", field="--format")
     threshold = parse_threshold(fail_on)
     today = _parse_date(as_of, "--date") if as_of else None
-    from plantarch.store import open_store
 
     def load() -> object:
+        if model_dir is not None:
+            from plantarch.interchange.yaml_model import load_model_dir
+
+            return load_model_dir(model_dir)
+        from plantarch.store import open_store
+
         with open_store(workspace=None if database else workspace, database=database) as store:
             return store.load_model()
 
@@ -127,9 +134,7 @@ def waive_command(
 
 def docs_rules(
     pack: PackOpt = None,
-    baseline: Annotated[
-        bool, typer.Option("--baseline/--no-baseline", help="Include the built-in baseline pack.")
-    ] = True,
+    baseline: BaselineOpt = True,
     fmt: Annotated[str, typer.Option("--format", help="markdown or json.")] = "markdown",
 ) -> None:
     """List every rule with its severity, rationale, reference and fix."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
@@ -16,7 +16,7 @@ class Waiver(ModelObject):
     kind_name: ClassVar[str] = "waiver"
 
     rule: str = Field(description="Rule id the waiver applies to.")
-    object: Key = Field(description="Key of the waived object (or '*' for every object).")
+    object: Key | Literal["*"] = Field(description="Key of the waived object (or '*' for every object).")
     reason: str
     approver: str
     expires: date

@@ -7,7 +7,7 @@ from typing import Any
 
 import celpy
 import lark
-from celpy.adapter import json_to_cel
+from celpy import celtypes
 from celpy.celparser import CELParseError
 from celpy.evaluation import CELEvalError, base_functions
 
@@ -93,6 +93,49 @@ def _check_names(tree: lark.Tree[Any], allowed: set[str]) -> None:
                 raise ValueError(f"unknown function '{name}'")
 
 
+class _Double(celtypes.DoubleType):
+    """A CEL double that compares unequal to null instead of failing (CEL heterogeneous equality)."""
+
+    def __eq__(self, other: Any) -> bool:
+        return False if other is None else bool(super().__eq__(other))
+
+    def __ne__(self, other: Any) -> bool:
+        return True if other is None else bool(super().__ne__(other))
+
+    __hash__ = celtypes.DoubleType.__hash__
+
+
+class _Int(celtypes.IntType):
+    """A CEL int that compares unequal to null instead of failing (CEL heterogeneous equality)."""
+
+    def __eq__(self, other: Any) -> bool:
+        return False if other is None else bool(super().__eq__(other))
+
+    def __ne__(self, other: Any) -> bool:
+        return True if other is None else bool(super().__ne__(other))
+
+    __hash__ = celtypes.IntType.__hash__
+
+
+def to_cel(value: Any) -> Any:
+    """A JSON-like Python value as CEL values (null-safe numbers)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return celtypes.BoolType(value)
+    if isinstance(value, int):
+        return _Int(value)
+    if isinstance(value, float):
+        return _Double(value)
+    if isinstance(value, str):
+        return celtypes.StringType(value)
+    if isinstance(value, list):
+        return celtypes.ListType([to_cel(v) for v in value])
+    if isinstance(value, dict):
+        return celtypes.MapType({celtypes.StringType(k): to_cel(v) for k, v in value.items()})
+    return celtypes.StringType(str(value))
+
+
 def _dump(obj: ModelObject | None) -> Any:
     return obj.model_dump(mode="json") if obj is not None else None
 
@@ -144,11 +187,4 @@ def activation(kind: str, obj: ModelObject, ctx: PlantContext) -> dict[str, Any]
         values["members"] = sorted(ctx.members_of_zone.get(obj.key, ()))
     elif kind == "conduit":
         values["zones"] = [_dump(ctx.zone(z)) for z in getattr(obj, "zones", [])]
-    return {name: json_to_cel(value) for name, value in values.items()}
-
-
-def to_python(value: Any) -> Any:
-    """A CEL result as a plain Python value (bool, str, number, list, dict)."""
-    if isinstance(value, celpy.celtypes.BoolType):
-        return bool(value)
-    return value
+    return {name: to_cel(value) for name, value in values.items()}

@@ -120,10 +120,12 @@ def sarif_log(result: CheckResult) -> dict[str, Any]:
         if f.waiver is not None and not f.is_open:
             entry["suppressions"] = [
                 {
+                    # The waiver lives in the model, outside the "source"; its state is given in
+                    # properties because schema revisions of 2.1.0 disagree on `state` vs `status`.
                     "kind": "external",
-                    "status": "accepted",
                     "justification": f"{f.waiver['reason']} (approved by {f.waiver['approver']}, "
                     f"expires {f.waiver['expires']})",
+                    "properties": {"waiver": f.waiver, "accepted": True},
                 }
             ]
         results.append(entry)

@@ -1,0 +1,169 @@
+"""`plantarch check`, `waive` and `docs rules` as a user runs them: formats, exit codes, waivers."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from conftest import compliant_plant
+from plantarch.interchange.yaml_model import write_model_dir
+from plantarch.model import Flow, PlantModel
+from plantarch.standards import load_baseline, rules_markdown
+from plantarch.store import Store, open_store
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run the plantarch command line in a fresh process, as a user would."""
+    code = "from plantarch.cli.app import main; main()"
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
+
+
+def troubled() -> PlantModel:
+    plant = compliant_plant()
+    plant.flows.append(Flow(key="mes-hist", source="mes", target="historian", protocol="sql", port=1433))
+    plant.flows.append(Flow(key="plc-hist", source="plc-1", target="historian", protocol="opcua", port=4840))
+    return plant
+
+
+def store_model(store: Store, model: PlantModel) -> None:
+    with store.change(author="test", reason="load plant") as cs:
+        for _, obj in model.all_objects():
+            cs.put(obj)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    ws = tmp_path / "ws"
+    with open_store(workspace=ws) as store:
+        store_model(store, troubled())
+    return ws
+
+
+def test_check_on_the_store_with_a_threshold(workspace: Path, tmp_path: Path) -> None:
+    medium = run(
+        "check", "--workspace", str(workspace), "--format", "json", "--fail-on", "critical", cwd=tmp_path
+    )
+    assert medium.returncode == 0, medium.stderr
+    doc = json.loads(medium.stdout)
+    assert {(f["rule"], f["object"]["key"]) for f in doc["findings"]} == {
+        ("INT-001", "mes-hist"),
+        ("SEG-005", "plc-hist"),
+    }
+    high = run("check", "--workspace", str(workspace), "--fail-on", "high", cwd=tmp_path)
+    assert high.returncode == 1
+    assert "HIGH (1)" in high.stdout and "SEG-005" in high.stdout
+
+
+def test_check_writes_sarif_and_junit_files(workspace: Path, tmp_path: Path) -> None:
+    sarif, junit = tmp_path / "check.sarif", tmp_path / "check.xml"
+    assert (
+        run(
+            "check", "--workspace", str(workspace), "--format", "sarif", "--out", str(sarif), cwd=tmp_path
+        ).returncode
+        == 0
+    )
+    assert json.loads(sarif.read_text())["version"] == "2.1.0"
+    assert (
+        run(
+            "check", "--workspace", str(workspace), "--format", "junit", "--out", str(junit), cwd=tmp_path
+        ).returncode
+        == 0
+    )
+    assert ET.parse(junit).getroot().get("failures") == "2"
+
+
+def test_waive_then_check_reports_it_waived(workspace: Path, tmp_path: Path) -> None:
+    waived = run(
+        "waive",
+        "SEG-005",
+        "plc-hist",
+        "--reason",
+        "historian pull being reversed",
+        "--approver",
+        "ot-security",
+        "--expires",
+        "2099-01-01",
+        "--workspace",
+        str(workspace),
+        "--format",
+        "json",
+        cwd=tmp_path,
+    )
+    assert waived.returncode == 0, waived.stderr
+    assert json.loads(waived.stdout)["waiver"]["key"] == "SEG-005@plc-hist"
+    after = run("check", "--workspace", str(workspace), "--format", "json", "--fail-on", "high", cwd=tmp_path)
+    assert after.returncode == 0
+    statuses = {f["rule"]: f["status"] for f in json.loads(after.stdout)["findings"]}
+    assert statuses == {"SEG-005": "waived", "INT-001": "open"}
+    bad = run(
+        "waive",
+        "SEG-005",
+        "nope",
+        "--reason",
+        "r",
+        "--approver",
+        "a",
+        "--expires",
+        "2099-01-01",
+        "--workspace",
+        str(workspace),
+        cwd=tmp_path,
+    )
+    assert bad.returncode == 2 and "no object with key 'nope'" in bad.stderr
+
+
+def test_check_a_yaml_model_directory_with_an_extra_pack(tmp_path: Path) -> None:
+    write_model_dir(troubled(), tmp_path / "model")
+    pack = tmp_path / "plant.yaml"
+    pack.write_text(
+        "name: plant\nversion: '1'\nrules:\n"
+        "  - id: PLANT-1\n    title: No SQL between systems\n    severity: critical\n    rationale: r\n"
+        "    reference: plant standard 9\n    scope: flow\n    expression: 'flow.protocol != \"sql\"'\n"
+    )
+    result = run(
+        "check",
+        "--model",
+        str(tmp_path / "model"),
+        "--pack",
+        str(pack),
+        "--format",
+        "json",
+        "--fail-on",
+        "critical",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 1
+    assert "PLANT-1" in {f["rule"] for f in json.loads(result.stdout)["findings"]}
+
+
+def test_a_bad_pack_stops_before_anything_runs_with_exit_2(tmp_path: Path) -> None:
+    pack = tmp_path / "bad.yaml"
+    pack.write_text(
+        "name: plant\nversion: '1'\nrules:\n  - id: X-1\n    title: t\n    severity: high\n"
+        "    rationale: r\n    reference: x\n    scope: flow\n    type: nonsense\n"
+    )
+    result = run("check", "--workspace", str(tmp_path / "never-created"), "--pack", str(pack), cwd=tmp_path)
+    assert result.returncode == 2
+    assert f"{pack}, line 10" in result.stderr and "unknown rule type 'nonsense'" in result.stderr
+    assert not (tmp_path / "never-created").exists()
+
+
+def test_docs_rules_lists_every_rule_and_docs_rules_md_is_current(tmp_path: Path) -> None:
+    result = run("docs", "rules", "--format", "json", cwd=tmp_path)
+    assert result.returncode == 0
+    rules = json.loads(result.stdout)
+    assert [r["id"] for r in rules] == [r.id for r in load_baseline().rules]
+    assert all(r["rationale"] and r["reference"] for r in rules)
+    committed = (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert committed == rules_markdown([load_baseline()]), (
+        "docs/rules.md is stale: run `plantarch docs rules > docs/rules.md`"
+    )
