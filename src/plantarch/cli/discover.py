@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from plantarch.analysis.drift import DriftReport
 from plantarch.cli.groups import discover_app
 from plantarch.discovery.observation import ObservationBatch
 from plantarch.model.vocabulary import format_level
@@ -89,12 +91,8 @@ def _print_batch(batch: ObservationBatch) -> None:
 def _record(
     batch: ObservationBatch, workspace: Path, database: str | None, author: str
 ) -> dict[str, Any] | None:
-    """Record the batch through reconcile when it is available; None when recording is not possible."""
-    try:
-        from plantarch.discovery.reconcile import reconcile
-    except ImportError:
-        err_console.print("note: recording is not available in this build; printed the summary only")
-        return None
+    """Record the batch in the store through reconcile (one change set) and say what changed."""
+    from plantarch.discovery.reconcile import reconcile
     from plantarch.store import open_store
 
     store = open_store(workspace=None if database else workspace, database=database)
@@ -102,8 +100,12 @@ def _record(
         result = reconcile(store, batch, author=author)
     finally:
         store.close()
-    dump = getattr(result, "model_dump", None)
-    return dump(mode="json") if callable(dump) else {"result": str(result)}
+    return {
+        "revision": result.revision,
+        "counts": result.counts(),
+        "conflicts": len(result.conflicts),
+        "warnings": result.warnings,
+    }
 
 
 def discover_pcap_command(
@@ -170,7 +172,71 @@ def discover_zeek_command(
         _print_batch(batch)
 
 
+def drift_command(
+    fmt: FormatOpt = "text",
+    workspace: WorkspaceOpt = Path(".plantarch"),
+    database: DatabaseOpt = None,
+) -> None:
+    """Declared vs observed: hidden flows, undeclared assets, stale assets and flows."""
+    from plantarch.analysis.drift import detect_drift
+    from plantarch.store import open_store
+
+    _check_format(fmt)
+    store = open_store(workspace=None if database else workspace, database=database)
+    try:
+        report = detect_drift(store.load_model())
+    finally:
+        store.close()
+    if fmt == "json":
+        doc = {"summary": report.summary(), **report.model_dump(mode="json")}
+        typer.echo(json.dumps(doc, indent=2))
+        return
+    _print_drift(report)
+
+
+def _print_drift(report: DriftReport) -> None:
+    counts = report.summary()
+    console.print(
+        f"[bold]{counts['hidden_flows']}[/] hidden flows, [bold]{counts['undeclared_assets']}[/] undeclared "
+        f"assets, [bold]{counts['stale_assets']}[/] stale assets, "
+        f"[bold]{counts['stale_flows']}[/] stale flows"
+        f" ({counts['unverifiable_flows']} declared flows cannot be checked: no source saw their endpoints)"
+    )
+    sections = (
+        ("Observed, never declared: flows (hidden dependencies)", report.hidden_flows),
+        ("Observed, never declared: assets", report.undeclared_assets),
+        ("Declared, never observed: assets (stale documentation)", report.stale_assets),
+        ("Declared, never observed: flows (stale documentation)", report.stale_flows),
+    )
+    for title, items in sections:
+        if not items:
+            continue
+        if items[0].kind == "flow":
+            table = Table("source", "target", "protocol", "port", "first seen", "last seen", title=title)
+            for item in items:
+                table.add_row(
+                    item.source or "", item.target or "", item.protocol or "", str(item.port or ""),
+                    _when(item.first_seen), _when(item.last_seen),
+                )  # fmt: skip
+        else:
+            table = Table("key", "name", "first seen", "last seen", "sources", title=title)
+            for item in items:
+                table.add_row(
+                    item.key,
+                    item.name,
+                    _when(item.first_seen),
+                    _when(item.last_seen),
+                    ", ".join(item.sources),
+                )
+        console.print(table)
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app (discover pcap|zeek live on the shared discover group)."""
     discover_app.command("pcap")(discover_pcap_command)
     discover_app.command("zeek")(discover_zeek_command)
+    app.command("drift")(drift_command)

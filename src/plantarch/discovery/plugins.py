@@ -9,7 +9,9 @@ from plantarch.hookspecs import hookimpl
 
 @hookimpl
 def discovery_sources() -> list[type[Any]]:
-    """nmap, OPC UA, MQTT and inventory / CMDB sources."""
+    """nmap, OPC UA, MQTT and inventory / CMDB sources; packet captures and Zeek logs."""
     from plantarch.discovery.nmap import NmapSource
+    from plantarch.discovery.pcap.source import PcapSource
+    from plantarch.discovery.zeek import ZeekSource
 
-    return [NmapSource]
+    return [NmapSource, PcapSource, ZeekSource]
