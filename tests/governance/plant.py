@@ -7,6 +7,7 @@ from typing import Any
 from plantarch.model import (
     Capability,
     Conduit,
+    ConduitRule,
     Flow,
     Location,
     PlantModel,
@@ -39,7 +40,12 @@ def small_plant() -> PlantModel:
             Zone(key="cell-1", name="Line 1 cell", site="lyon", purdue_levels=[1.0, 2.0]),
         ],
         conduits=[
-            Conduit(key="ops-cell-1", name="Operations to cell 1", zones=["operations", "cell-1"]),
+            Conduit(
+                key="ops-cell-1",
+                name="Operations to cell 1",
+                zones=["operations", "cell-1"],
+                allowed=[ConduitRule(protocol="opcua"), ConduitRule(protocol="https", source_zone="cell-1")],
+            ),
         ],
         systems=[
             System(

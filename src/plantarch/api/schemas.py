@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -61,17 +61,20 @@ class WriteResult(BaseModel):
 def update_schema(model: type[ModelObject]) -> type[BaseModel]:
     """The PATCH body of a kind: every field but the key, all optional."""
     fields: dict[str, Any] = {
-        name: (info.annotation | None, Field(default=None, description=info.description))
+        name: (Optional[info.annotation], Field(default=None, description=info.description))  # noqa: UP045
         for name, info in model.model_fields.items()
         if name != "key"
     }
-    return create_model(  # type: ignore[call-overload,no-any-return]
-        f"{model.__name__}Update", __config__=ConfigDict(extra="forbid"), **fields
-    )
+    return create_model(f"{model.__name__}Update", __config__=ConfigDict(extra="forbid"), **fields)
 
 
 def page_schema(model: type[ModelObject]) -> type[BaseModel]:
     """The list answer of a kind: items, total, limit, offset."""
-    return create_model(  # type: ignore[call-overload,no-any-return]
-        f"{model.__name__}Page", items=(list[model], ...), total=(int, ...), limit=(int, ...), offset=(int, ...)
+    items: Any = list[model]  # type: ignore[valid-type]
+    return create_model(
+        f"{model.__name__}Page",
+        items=(items, ...),
+        total=(int, ...),
+        limit=(int, ...),
+        offset=(int, ...),
     )

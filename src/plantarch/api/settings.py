@@ -1,4 +1,4 @@
-"""Settings of the API server: where the store is, whether anonymous local use is allowed, governance rules."""
+"""Settings of the API server: where the store is, anonymous local use, governance rules."""
 
 from __future__ import annotations
 
@@ -19,10 +19,12 @@ class ApiSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     workspace: Path | None = Field(default=None, description="Workspace directory (SQLite).")
-    database: str | None = Field(default=None, description="Database URL (PostgreSQL) instead of a workspace.")
+    database: str | None = Field(
+        default=None, description="Database URL (PostgreSQL) instead of a workspace."
+    )
     anonymous_role: Role | None = Field(
         default=None,
-        description="Role of requests without a token; only `serve` on a loopback address without tokens sets it.",
+        description="Role of requests without a token; `serve` sets it only on loopback without tokens.",
     )
     governance: GovernanceSettings = Field(default_factory=GovernanceSettings)
     max_page: int = Field(default=1000, ge=1, description="Largest `limit` a list endpoint accepts.")

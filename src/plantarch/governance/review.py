@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -76,7 +75,7 @@ class ReviewReport(BaseModel):
     reviewed_at: datetime
     risk: str
     impact: Impact
-    standards_checked: bool = Field(description="False while the standards library is not available.")
+    standards_checked: bool = Field(default=True, description="Whether a standards check ran.")
     findings: list[Finding] = Field(default_factory=list)
     verdict: Verdict
     reasons: list[str] = Field(default_factory=list)
@@ -85,27 +84,17 @@ class ReviewReport(BaseModel):
 StandardsCheck = Callable[[PlantModel], list[Finding]]
 
 
-def _library_standards_check() -> StandardsCheck | None:
-    """The standards library's baseline check, when that library is installed."""
-    try:
-        module: Any = importlib.import_module("plantarch.standards")
-    except ImportError:
-        return None
-    check = getattr(module, "check_model", None)
-    if check is None:
-        return None
+def baseline_standards_check() -> StandardsCheck:
+    """The standards library's check with the baseline pack: its open findings as review findings."""
+    from plantarch.standards import check_model, load_packs
+
+    packs = load_packs([], baseline=True)
 
     def run(model: PlantModel) -> list[Finding]:
-        result = check(model)
-        found = getattr(result, "findings", result)
         return [
-            Finding(
-                rule=str(getattr(f, "rule", getattr(f, "rule_id", "?"))),
-                object=str(getattr(f, "object", getattr(f, "object_key", "?"))),
-                severity=str(getattr(f, "severity", "medium")),
-                message=str(getattr(f, "message", getattr(f, "title", ""))),
-            )
-            for f in found
+            Finding(rule=f.rule, object=f.object_ref, severity=f.severity.value, message=f.message)
+            for f in check_model(model, packs).findings
+            if f.is_open
         ]
 
     return run
@@ -263,20 +252,16 @@ def review_proposal(
     """Review a proposal against the model at `revision`: findings it adds, impact, verdict suggestion."""
     proposed = model_as_it_would_be(current, proposal)
     impact = assess_impact(current, proposed, proposal)
-    check = standards if standards is not None else _library_standards_check()
-    findings: list[Finding] = []
-    if check is not None:
-        already = {(f.rule, f.object) for f in check(current)}
-        findings = [f for f in check(proposed) if (f.rule, f.object) not in already]
+    check = standards if standards is not None else baseline_standards_check()
+    already = {(f.rule, f.object) for f in check(current)}
+    findings = [f for f in check(proposed) if (f.rule, f.object) not in already]
     verdict, reasons = _suggest(impact, findings)
-    if check is None:
-        reasons.append("standards not checked: the standards library is not installed yet")
     return ReviewReport(
         model_revision=revision,
         reviewed_at=datetime.now(UTC),
         risk=proposal.risk_class.value,
         impact=impact,
-        standards_checked=check is not None,
+        standards_checked=True,
         findings=findings,
         verdict=verdict,
         reasons=reasons,

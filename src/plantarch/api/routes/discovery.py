@@ -24,9 +24,11 @@ FILE_SOURCES = ("pcap", "nmap")
 
 @router.post("/discovery/{source}", summary="Upload a file for a discovery source and reconcile it")
 def upload(source: str, file: Annotated[UploadFile, File()], store: StoreDep, user: Editor) -> dict[str, Any]:
-    """Read the uploaded file with the named source (pcap, nmap, ...) and merge what it shows into the store."""
+    """Read the uploaded file with the named source (pcap, nmap) and merge what it shows into the store."""
     if source not in FILE_SOURCES:
-        raise InputError(f"source '{source}' does not read uploads; use one of {', '.join(FILE_SOURCES)}", field="source")
+        raise InputError(
+            f"source '{source}' does not read uploads; use one of {', '.join(FILE_SOURCES)}", field="source"
+        )
     reader = get_source(source)
     suffix = Path(file.filename or "upload").suffix
     with tempfile.TemporaryDirectory(prefix="plantarch-upload-") as tmp:

@@ -39,9 +39,7 @@ def list_proposals(
 
 
 @router.post("/proposals", status_code=201, response_model=ProposalRecord, summary="Propose a change")
-def create_proposal(
-    proposal: Proposal, store: StoreDep, user: Editor, submit: bool = True
-) -> ProposalRecord:
+def create_proposal(proposal: Proposal, store: StoreDep, user: Editor, submit: bool = True) -> ProposalRecord:
     """Record a proposal; unless `submit=false` it is submitted and the automated review runs at once."""
     return gov.create_proposal(store, proposal, user.user, submit=submit)
 
@@ -64,7 +62,9 @@ def submit(proposal_id: int, store: StoreDep, user: Editor) -> ProposalRecord:
     return gov.submit_proposal(store, proposal_id, user.user)
 
 
-@router.get("/proposals/{proposal_id}/review", response_model=ReviewReport | None, summary="The latest review")
+@router.get(
+    "/proposals/{proposal_id}/review", response_model=ReviewReport | None, summary="The latest review"
+)
 def latest_review(proposal_id: int, store: StoreDep, user: Viewer) -> ReviewReport | None:
     """The newest automated review report (none for a draft)."""
     return gov.get_proposal(store, proposal_id).review
@@ -76,9 +76,7 @@ def rerun_review(proposal_id: int, store: StoreDep, user: Editor) -> ReviewRepor
     return gov.run_review(store, proposal_id)
 
 
-@router.post(
-    "/proposals/{proposal_id}/comments", status_code=201, response_model=Comment, summary="Comment"
-)
+@router.post("/proposals/{proposal_id}/comments", status_code=201, response_model=Comment, summary="Comment")
 def comment(proposal_id: int, body: CommentIn, store: StoreDep, user: Editor) -> Comment:
     """Add a comment."""
     return gov.comment(store, proposal_id, user.user, body.text)
@@ -96,9 +94,14 @@ def vote(
 def approve(
     proposal_id: int, body: ApproveIn, store: StoreDep, settings: SettingsDep, user: Reviewer
 ) -> DecisionRecord:
-    """Approve (with conditions if given) and apply the proposal as one change set; 409 if the review is stale."""
+    """Approve (with conditions if given) and apply it as one change set; 409 when the review is stale."""
     return gov.approve(
-        store, proposal_id, user.user, conditions=body.conditions, note=body.note, settings=settings.governance
+        store,
+        proposal_id,
+        user.user,
+        conditions=body.conditions,
+        note=body.note,
+        settings=settings.governance,
     )
 
 

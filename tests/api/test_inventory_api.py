@@ -1,0 +1,89 @@
+"""Inventory through the API: filtered, paged lists, get, create, update, delete, each audited."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from api.conftest import Api
+
+
+def test_lists_use_the_shared_filters_and_pages(api: Api) -> None:
+    answer = api.client.get("/api/systems", params={"zone": "operations"}, headers=api.headers("vera")).json()
+    assert [s["key"] for s in answer["items"]] == ["mes", "qms"]
+    assert answer["total"] == 2
+    page = api.client.get(
+        "/api/systems", params={"limit": 1, "offset": 1}, headers=api.headers("vera")
+    ).json()
+    assert [s["key"] for s in page["items"]] == ["mes"] and page["total"] == 4
+    by_capability = api.client.get(
+        "/api/systems", params={"capability": "quality-management"}, headers=api.headers("vera")
+    )
+    assert [s["key"] for s in by_capability.json()["items"]] == ["qms"]
+    flows = api.client.get("/api/flows", params={"endpoint": "plc-1"}, headers=api.headers("vera")).json()
+    assert [f["key"] for f in flows["items"]] == ["mes-plc-1"]
+    bad = api.client.get("/api/systems", params={"purdue_level": "high"}, headers=api.headers("vera"))
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "purdue_level"]
+
+
+def test_create_update_delete_are_change_sets_with_audit_records(api: Api) -> None:
+    body = {"key": "edge-1", "name": "Edge gateway", "kind": "edge-gateway", "zone": "cell-1"}
+    assert api.client.post("/api/systems", json=body, headers=api.headers("ed")).json() == {"revision": 2}
+    assert api.client.post("/api/systems", json=body, headers=api.headers("ed")).status_code == 409
+    changed = api.client.patch("/api/systems/edge-1", json={"criticality": "high"}, headers=api.headers("ed"))
+    assert changed.json()["criticality"] == "high"
+    assert api.client.delete("/api/systems/edge-1", headers=api.headers("ed")).status_code == 204
+    assert api.client.get("/api/systems/edge-1", headers=api.headers("vera")).status_code == 404
+    assert api.client.delete("/api/systems/edge-1", headers=api.headers("ed")).status_code == 404
+    audit = api.client.get(
+        "/api/audit", params={"target": "system:edge-1"}, headers=api.headers("rita")
+    ).json()
+    assert [(e["user"], e["action"], e["revision"]) for e in audit] == [
+        ("ed", "delete", 4),
+        ("ed", "update", 3),
+        ("ed", "create", 2),
+    ]
+
+
+def test_bad_objects_and_dangling_references_get_422_with_the_field(api: Api) -> None:
+    wrong = api.client.post(
+        "/api/systems", json={"key": "x", "name": "x", "kind": "nope"}, headers=api.headers("ed")
+    )
+    assert wrong.status_code == 422 and wrong.json()["detail"][0]["loc"] == ["body", "kind"]
+    dangling = api.client.post(
+        "/api/flows", json={"key": "f", "source": "mes", "target": "ghost"}, headers=api.headers("ed")
+    )
+    assert dangling.status_code == 422
+    assert dangling.json()["detail"][0]["loc"] == ["body", "target"]
+    level = api.client.patch("/api/systems/mes", json={"purdue_level": 7}, headers=api.headers("ed"))
+    assert level.status_code == 422
+    assert api.store.revision == 1
+
+
+def test_check_reports_the_findings_of_the_current_model(api: Api) -> None:
+    answer = api.client.get("/api/check", headers=api.headers("vera")).json()
+    assert answer["revision"] == 1
+    assert any(f["rule"] == "SEG-002" for f in answer["findings"])
+
+
+def test_an_uploaded_nmap_scan_is_reconciled_into_the_inventory(api: Api, shared_data: Path) -> None:
+    scans = sorted((shared_data).rglob("*.xml"))
+    scan = next((p for p in scans if b"<nmaprun" in p.read_bytes()[:2000]), None)
+    if scan is None:
+        pytest.skip("no nmap XML in the shared data")
+    with scan.open("rb") as handle:
+        answer = api.client.post(
+            "/api/discovery/nmap",
+            files={"file": (scan.name, handle, "application/xml")},
+            headers=api.headers("ed"),
+        )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["revision"] == 2
+    assert api.client.get("/api/assets", headers=api.headers("vera")).json()["total"] > 0
+    assert (
+        api.client.post(
+            "/api/discovery/mqtt", files={"file": ("x", b"", "text/plain")}, headers=api.headers("ed")
+        ).status_code
+        == 422
+    )
