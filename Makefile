@@ -13,15 +13,15 @@ $(BIN)/python:
 	$(BIN)/pip install -q --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e .
+	$(BIN)/pip install -q --disable-pip-version-check -e .
 	touch $@
 
 $(DEV_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP) $@
 
 run: $(STAMP)
-	$(BIN)/plantarch --workspace .plantarch demo --out demo-out
+	$(BIN)/plantarch demo --workspace .plantarch --out demo-out
 
 # System packages the suite uses (Wireshark for accuracy checks, Graphviz, headless Chromium).
 system-deps:
