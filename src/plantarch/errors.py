@@ -50,3 +50,7 @@ class PartialResult(PlantarchError):
     """Work stopped at damaged input; everything before the damage was kept (exit code 3)."""
 
     exit_code = 3
+
+
+class SourceUnreachable(PlantarchError):
+    """A live discovery source (OPC UA server, MQTT broker) did not answer in time; nothing was written."""

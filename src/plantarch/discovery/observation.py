@@ -31,6 +31,11 @@ class HostObservation(BaseModel):
     systems: list[str] = Field(
         default_factory=list, description="Keys of systems in the same batch that run on this host."
     )
+    attributes: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Asset fields a record states outright (key, kind, location, zone, purdue_level, "
+        "description, ips, tags...), as an inventory or CMDB export gives them.",
+    )
     suggested_level: PurdueLevel | None = None
     level_reasons: list[str] = Field(default_factory=list)
     first_seen: datetime | None = None
@@ -67,6 +72,11 @@ class ObservationBatch(BaseModel):
     flows: list[FlowObservation] = Field(default_factory=list)
     systems: list[System] = Field(
         default_factory=list, description="Systems a source can name (OPC UA server, broker, CMDB record)."
+    )
+    system_references: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="Per system key, references a record gives by key or name (location, zone), "
+        "resolved by reconcile against the stored model.",
     )
     summary: dict[str, Any] = Field(default_factory=dict, description="Source-specific facts for the report.")
     warnings: list[str] = Field(default_factory=list)

@@ -46,7 +46,10 @@ from plantarch.model.vocabulary import FlowOrigin
 _PAGE = 1000
 _SYSTEM_LISTS = ("capabilities", "tags")
 _SYSTEM_SKIP = frozenset({"key", "provenance", "field_sources", *_SYSTEM_LISTS})
-_IDENTITY_FIELDS = {"vendor": "vendor", "model": "model", "serial": "serial", "firmware": "firmware"}
+_ASSET_PROTECTED = frozenset(
+    {"key", "declared", "provenance", "field_sources", "identity"}
+    | {"first_seen", "last_seen", "suggested_level"}
+)
 _KIND_BY_ROLE: tuple[tuple[str, str], ...] = (
     ("safety", "plc"),
     ("plc", "plc"),
@@ -174,6 +177,29 @@ class _Merger:
             self.original[("system", obj.key)] = obj.model_dump(mode="json")
             self.systems[obj.key] = obj.model_copy(deep=True)
         self.touched: dict[tuple[str, str], ModelObject] = {}
+        self.places: dict[str, dict[str, str]] = {}
+        for kind in ("location", "zone"):
+            known: dict[str, str] = {}
+            for obj in _load_all(store, kind):
+                known[obj.key.casefold()] = obj.key
+                known.setdefault(str(getattr(obj, "name", obj.key)).casefold(), obj.key)
+            self.places[kind] = known
+
+    def _reference(self, kind: str, value: Any, owner: str) -> str | None:
+        """The key of a location, zone or system named by key or name; None (with a warning) if unknown."""
+        text = str(value).strip()
+        if not text:
+            return None
+        if kind == "system":
+            if text in self.systems:
+                return text
+            named = [s.key for s in self.systems.values() if s.name.casefold() == text.casefold()]
+            found = named[0] if len(named) == 1 else None
+        else:
+            found = self.places[kind].get(text.casefold())
+        if found is None:
+            self.result.warnings.append(f"{owner}: unknown {kind} '{text}' left unset (declare it first)")
+        return found
 
     # keys -------------------------------------------------------------------------------------
     def _taken(self, key: str) -> bool:
@@ -193,6 +219,10 @@ class _Merger:
         if prov.observed_at is not None and prov.observed_at.tzinfo is None:
             prov = prov.model_copy(update={"observed_at": prov.observed_at.replace(tzinfo=UTC)})
         system_keys = {s.key: self._system(s, prov) for s in batch.systems}
+        for seen_key, references in sorted(batch.system_references.items()):
+            stored = self.systems.get(system_keys.get(seen_key, ""))
+            if stored is not None:
+                self._system_references(stored, references, prov)
         for host in batch.hosts:
             self._host(host, prov, system_keys)
         for flow in batch.flows:
@@ -238,6 +268,10 @@ class _Merger:
         self.touched[("system", system.key)] = system
         for field in sorted(seen.model_fields_set - _SYSTEM_SKIP):
             value = getattr(seen, field)
+            if field in ("location", "zone") and value is not None:
+                value = self._reference(field, value, f"system '{system.key}'")
+                if value is None:
+                    continue
             if isinstance(value, BaseModel):
                 for sub in sorted(value.model_fields_set):
                     path = f"{field}.{sub}"
@@ -251,20 +285,32 @@ class _Merger:
         add_provenance(system, prov)
         return system.key
 
+    def _system_references(self, system: System, references: dict[str, str], prov: Provenance) -> None:
+        for field in ("location", "zone"):
+            if field in references:
+                key = self._reference(field, references[field], f"system '{system.key}'")
+                if key is not None:
+                    self._settle("system", system, field, [self._claim(field, key, prov)])
+
     # hosts ------------------------------------------------------------------------------------
     def _host(self, host: HostObservation, prov: Provenance, system_keys: dict[str, str]) -> str:
+        attributes = dict(host.attributes)
         ids = Identifiers.of(
-            macs=[host.mac] if host.mac else [],
-            ips=[host.ip] if host.ip else [],
-            names=host.names,
+            macs=([host.mac] if host.mac else []) + _texts(attributes.pop("macs", [])),
+            ips=([host.ip] if host.ip else []) + _texts(attributes.pop("ips", [])),
+            names=host.names + _texts(attributes.pop("hostnames", [])),
             application_uri=host.identity.get(APPLICATION_URI),
             seen=host.last_seen or host.first_seen or prov.observed_at,
         )
+        wanted_key = attributes.pop("key", None)
         match = self.index.match(ids)
         self.result.warnings += match.warnings
         display = (ids.hostnames or ids.ips or ids.macs or [host.identity.get(APPLICATION_URI, "asset")])[0]
+        if match.key is None and wanted_key and str(wanted_key) in self.index.assets:
+            match.key = str(wanted_key)
         if match.key is None:
-            asset = Asset(key=self._new_key(display), name=display, declared=False)
+            key = str(wanted_key) if wanted_key and not self._taken(str(wanted_key)) else None
+            asset = Asset(key=key or self._new_key(display), name=display, declared=False)
         else:
             asset = self.index.assets[match.key]
         self.touched[("asset", asset.key)] = asset
@@ -295,6 +341,7 @@ class _Merger:
             if value:
                 path = f"identity.{name}"
                 self._settle("asset", asset, path, [self._claim(path, value, here)])
+        self._attributes(asset, attributes, here)
         lists = {
             "ips": ids.ips,
             "macs": ids.macs,
@@ -311,6 +358,26 @@ class _Merger:
         add_provenance(asset, prov)
         self.index.add(asset)
         return asset.key
+
+    def _attributes(self, asset: Asset, attributes: dict[str, Any], here: Provenance) -> None:
+        """Fields an inventory record states outright: settled like any other claim."""
+        owner = f"asset '{asset.key}'"
+        for field, raw in sorted(attributes.items()):
+            if field in ("roles", "services", "tags", "systems"):
+                items = _texts(raw)
+                if field == "systems":
+                    items = [k for k in (self._reference("system", i, owner) for i in items) if k]
+                merge_list(asset, field, items, here.source, here.reference)
+                continue
+            value = raw
+            if field in ("location", "zone"):
+                value = self._reference(field, raw, owner)
+            if value in (None, "") or field not in Asset.model_fields or field in _ASSET_PROTECTED:
+                continue
+            try:
+                self._settle("asset", asset, field, [self._claim(field, value, here)])
+            except ValueError as exc:
+                self.result.warnings.append(f"{owner}: {field} '{raw}' refused: {exc}".splitlines()[0])
 
     # flows ------------------------------------------------------------------------------------
     def _endpoint(self, address: str, prov: Provenance, system_keys: dict[str, str]) -> str:
@@ -415,6 +482,12 @@ def _count(flow: Flow, field: str, value: int, prov: Provenance) -> None:
             totals[c.source] = totals.get(c.source, 0) + int(c.value)
     flow.field_sources = sort_claims(sources)
     setattr(flow, field, max(totals.values()))
+
+
+def _texts(value: Any) -> list[str]:
+    """A list of non-empty strings from a list or a single value."""
+    items = value if isinstance(value, list | tuple) else [value]
+    return [str(i).strip() for i in items if i is not None and str(i).strip()]
 
 
 def _kind_from_roles(roles: list[str]) -> str | None:
