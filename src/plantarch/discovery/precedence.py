@@ -115,3 +115,32 @@ def explain(
             )
         )
     return rows
+
+
+_NOT_EXPLAINED = frozenset({"key", "provenance", "field_sources", "declared", "first_seen", "last_seen"})
+
+
+def explain_object(obj: BaseModel) -> list[FieldExplanation]:
+    """Where each set value of an asset, system or flow came from (one row per list item)."""
+    from plantarch.discovery.claims import default_of, get_field
+
+    values: dict[str, Any] = {}
+    rows: list[FieldExplanation] = []
+    sources: list[FieldSource] = list(getattr(obj, "field_sources", []))
+    declared = bool(getattr(obj, "declared", True)) and getattr(obj, "origin", "declared") != "observed"
+    for name in type(obj).model_fields:
+        if name in _NOT_EXPLAINED:
+            continue
+        value = get_field(obj, name)
+        if isinstance(value, dict) and name in ("identity", "lifecycle", "costs"):
+            for sub, sub_value in value.items():
+                path = f"{name}.{sub}"
+                if sub_value is not None and sub_value != default_of(obj, path):
+                    values[path] = sub_value
+        elif isinstance(value, list):
+            for item in value:
+                mine = [c for c in sources if c.field == name and c.value == item]
+                rows += explain({name: item}, mine, declared=declared)
+        elif value is not None and value != default_of(obj, name):
+            values[name] = value
+    return explain(values, sources, declared=declared) + rows

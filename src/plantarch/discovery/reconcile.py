@@ -319,8 +319,9 @@ class _Merger:
             update={"observed_at": when, "confidence": min(prov.confidence, host.confidence)}
         )
 
-        if not asset.declared:  # a person's asset keeps the name they gave it, without a conflict
-            self._settle("asset", asset, "name", [self._claim("name", display, here)])
+        stated_name = attributes.pop("name", None)
+        if stated_name or not asset.declared:  # a person's asset keeps its name, without a conflict
+            self._settle("asset", asset, "name", [self._claim("name", stated_name or display, here)])
         kind = _kind_from_roles(host.roles)
         if kind:
             self._settle("asset", asset, "kind", [self._claim("kind", kind, here)])
