@@ -144,3 +144,11 @@ def test_extra_tables_share_the_change_set_transaction(store: Store) -> None:
         cs.put(mes())
         assert cs.session.scalar(select(func.count()).select_from(change_sets)) == 1
     assert cs.revision == 1
+
+
+def test_key_order_is_the_same_on_every_backend(store: Store) -> None:
+    keys = ["b", "a-b", "A", "a.b", "a_b", "a:b", "a/b", "a+b", "a@b", "a1", "Z9"]
+    with store.change(author="a") as cs:
+        cs.put_many(System(key=key, name=key, kind="other") for key in keys)
+    assert [s.key for s in store.list("system")] == sorted(keys)
+    assert [s.key for s in store.iter_objects("system")] == sorted(keys)

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import cast
 
 from plantarch.errors import InputError
-from plantarch.interchange.yaml_model import ModelReader, write_model_dir
+from plantarch.interchange.yaml_export import write_objects
+from plantarch.interchange.yaml_model import ModelReader
 from plantarch.model import PlantModel
 from plantarch.plugins import plugin_manager
 from plantarch.store import Store, SyncResult, sync_declared, sync_declared_model
@@ -51,5 +52,5 @@ def import_model(
 
 
 def export_model(store: Store, directory: Path) -> list[Path]:
-    """Write the stored model as architecture-as-code YAML under `directory`; returns the files."""
-    return write_model_dir(store.load_model(), directory)
+    """Write the stored model as architecture-as-code YAML under `directory` (streamed); returns the files."""
+    return write_objects(store.iter_objects, directory)

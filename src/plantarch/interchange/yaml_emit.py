@@ -96,3 +96,10 @@ def dump_mapping(document: Mapping[str, Any]) -> str:
     out: list[str] = []
     _mapping(document, "", out)
     return "\n".join(out) + "\n"
+
+
+def dump_item(document: Mapping[str, Any]) -> str:
+    """One document as an item of a block list ("- key: ...")."""
+    out: list[str] = []
+    _sequence([document], "", out)
+    return "\n".join(out) + "\n"

@@ -8,7 +8,6 @@ maps object kinds in the plural (``systems:``, ``flows:``, ...) to lists of obje
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,21 +20,20 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from plantarch.errors import InputError
-from plantarch.interchange.yaml_emit import dump_sections
+from plantarch.interchange.yaml_export import render_model, site_file_name, write_model_dir
 from plantarch.model import OBJECT_TYPES, PLURALS, ModelObject, PlantModel
 
 KINDS: dict[str, str] = {plural: kind for kind, plural in PLURALS.items()}
 """Object kind by its plural section name."""
 
-PLANT_FILE = "plant.yaml"
-SITES_DIR = "sites"
-SITE_KINDS = ("system", "asset", "flow")
-"""Kinds written to the file of their site; everything else goes to plant.yaml."""
-
-
-def document(obj: ModelObject) -> dict[str, Any]:
-    """The YAML document of an object: its fields that differ from their defaults, key first."""
-    return obj.model_dump(mode="json", exclude_defaults=True)
+__all__ = [
+    "ModelReader",
+    "load_model_dir",
+    "model_files",
+    "render_model",
+    "site_file_name",
+    "write_model_dir",
+]
 
 
 def _fast_yaml() -> YAML:
@@ -336,98 +334,3 @@ def load_model_dir(path: Path) -> PlantModel:
     for objects in lists.values():
         objects.sort(key=lambda obj: obj.key)
     return PlantModel.model_validate(lists)
-
-
-def _site_of_locations(model: PlantModel) -> dict[str, str]:
-    parents = {loc.key: loc for loc in model.locations}
-    sites: dict[str, str] = {}
-    for key in parents:
-        node, hops = parents.get(key), 0
-        while node is not None and hops <= len(parents):
-            if node.kind == "site":
-                sites[key] = node.key
-                break
-            node, hops = parents.get(node.parent or ""), hops + 1
-    return sites
-
-
-def site_assignment(model: PlantModel) -> dict[tuple[str, str], str]:
-    """The site each system, asset and flow belongs to (by location, zone, hosted system or endpoint)."""
-    location_site = _site_of_locations(model)
-    zone_site = {zone.key: zone.site for zone in model.zones if zone.site}
-    where: dict[tuple[str, str], str] = {}
-
-    def site_of(location: str | None, zone: str | None) -> str | None:
-        return location_site.get(location or "") or zone_site.get(zone or "")
-
-    system_sites: dict[str, str] = {}
-    for system in model.systems:
-        if site := site_of(system.location, system.zone):
-            system_sites[system.key] = site
-            where[("system", system.key)] = site
-    endpoint_sites = dict(system_sites)
-    for asset in model.assets:
-        site = site_of(asset.location, asset.zone) or next(
-            (system_sites[s] for s in asset.systems if s in system_sites), None
-        )
-        if site:
-            endpoint_sites[asset.key] = site
-            where[("asset", asset.key)] = site
-    for flow in model.flows:
-        if site := endpoint_sites.get(flow.source) or endpoint_sites.get(flow.target):
-            where[("flow", flow.key)] = site
-    return where
-
-
-_UNSAFE_FILE_CHARS = re.compile(r"[^A-Za-z0-9._@+-]")
-
-
-def site_file_name(site: str) -> str:
-    """File name of a site's YAML file (characters unsafe in file names replaced by '_')."""
-    return f"{_UNSAFE_FILE_CHARS.sub('_', site)}.yaml"
-
-
-def render_model(model: PlantModel) -> dict[str, str]:
-    """The export as {relative path: YAML text}: plant.yaml and sites/<site>.yaml, sorted by key."""
-    where = site_assignment(model)
-    plant: dict[str, list[dict[str, Any]]] = {plural: [] for plural in KINDS}
-    sites: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    for kind, obj in _sorted_objects(model):
-        site = where.get((kind, obj.key)) if kind in SITE_KINDS else None
-        bucket = plant if site is None else sites.setdefault(site, {plural: [] for plural in KINDS})
-        bucket[PLURALS[kind]].append(document(obj))
-    files = {PLANT_FILE: dump_sections(plant.items())}
-    names: set[str] = set()
-    for site in sorted(sites):
-        name = site_file_name(site)
-        stem, number = name[: -len(".yaml")], 2
-        while name in names:  # two site keys that differ only in unsafe characters
-            name, number = f"{stem}-{number}.yaml", number + 1
-        names.add(name)
-        files[f"{SITES_DIR}/{name}"] = dump_sections(sites[site].items())
-    return files
-
-
-def _sorted_objects(model: PlantModel) -> Iterator[tuple[str, ModelObject]]:
-    for kind in OBJECT_TYPES:
-        for obj in sorted(model.objects(kind), key=lambda o: o.key):
-            yield kind, obj
-
-
-def write_model_dir(model: PlantModel, path: Path) -> list[Path]:
-    """Export the model as YAML files under `path`; stale files in `path/sites/` are removed."""
-    path = Path(path)
-    files = render_model(model)
-    written: list[Path] = []
-    try:
-        (path / SITES_DIR).mkdir(parents=True, exist_ok=True)
-        for relative, text in files.items():
-            target = path / relative
-            target.write_text(text, encoding="utf-8")
-            written.append(target)
-        for stale in sorted((path / SITES_DIR).glob("*.y*ml")):
-            if stale not in written:
-                stale.unlink()
-    except OSError as exc:
-        raise InputError(f"cannot write the model: {exc.strerror or exc}", file=str(path)) from exc
-    return written

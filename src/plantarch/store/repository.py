@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Select, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Select, Table, delete, func, insert, select, update
 from sqlalchemy.sql.expression import bindparam
 
 from plantarch.errors import InputError
@@ -151,11 +151,16 @@ def select_documents(
 ) -> Iterator[dict[str, Any]]:
     """Stored documents of one kind matching the filters, ordered by key."""
     table = OBJECT_TABLES[check_kind(kind)]
-    stmt = _filtered(kind, select(table.c.doc), filters).order_by(table.c.key).offset(offset)
+    stmt = _filtered(kind, select(table.c.doc), filters).order_by(key_order(conn, table)).offset(offset)
     if limit is not None:
         stmt = stmt.limit(limit)
     for (doc,) in conn.execute(stmt):
         yield doc
+
+
+def key_order(conn: Connection, table: Table) -> ColumnElement[str]:
+    """Order by key in code-point order on every backend (PostgreSQL's locale collation would differ)."""
+    return table.c.key.collate("C") if conn.dialect.name == "postgresql" else table.c.key
 
 
 def count_rows(conn: Connection, kind: str, filters: Mapping[str, Any] | None = None) -> int:

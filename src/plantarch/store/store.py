@@ -74,6 +74,13 @@ class Store:
             docs = list(repo.select_documents(conn, kind, filters, limit, offset))
         return [repo.to_object(kind, doc) for doc in docs]
 
+    def iter_objects(self, kind: str, filters: Mapping[str, Any] | None = None) -> Iterator[ModelObject]:
+        """Every object of one kind in key order, streamed (for models too large to list at once)."""
+        with self.engine.connect() as conn:
+            streaming = conn.execution_options(stream_results=True, yield_per=2000)
+            for doc in repo.select_documents(streaming, kind, filters):
+                yield repo.to_object(kind, doc)
+
     def count(self, kind: str, filters: Mapping[str, Any] | None = None) -> int:
         """How many objects of one kind match the filters."""
         with self.engine.connect() as conn:
