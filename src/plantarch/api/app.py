@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -74,3 +75,12 @@ def create_app(store_or_settings: Store | ApiSettings, settings: ApiSettings | N
         api.include_router(router)
     app.include_router(api)
     return app
+
+
+SETTINGS_ENV = "PLANTARCH_API_SETTINGS"
+"""Environment variable carrying ApiSettings as JSON to uvicorn worker processes."""
+
+
+def app_from_env() -> FastAPI:
+    """The app from $PLANTARCH_API_SETTINGS (uvicorn's factory for several worker processes)."""
+    return create_app(ApiSettings.model_validate_json(os.environ.get(SETTINGS_ENV) or "{}"))

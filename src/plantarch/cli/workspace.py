@@ -21,6 +21,7 @@ from plantarch.cli.common import (
 )
 from plantarch.cli.groups import export_app, import_app
 from plantarch.errors import InputError
+from plantarch.filters import list_objects
 from plantarch.interchange.model_io import export_model, import_model
 from plantarch.interchange.yaml_emit import dump_mapping
 from plantarch.model import OBJECT_TYPES, PLURALS, ModelObject, format_level
@@ -130,7 +131,10 @@ def show(
     kind: Annotated[str, typer.Argument(help="Object kind: system(s), asset(s), flow(s), zone(s), ...")],
     key: Annotated[str | None, typer.Argument(help="Key of one object to show in full.")] = None,
     filters: Annotated[
-        list[str] | None, typer.Option("--filter", help="FIELD=VALUE on an indexed field; repeatable.")
+        list[str] | None,
+        typer.Option(
+            "--filter", help="NAME=VALUE, a filter of plantarch.filters (as in the API); repeatable."
+        ),
     ] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Most objects to list.")] = 50,
     offset: Annotated[int, typer.Option("--offset", min=0, help="Objects to skip.")] = 0,
@@ -150,9 +154,8 @@ def show(
             else:
                 console.print(dump_mapping(obj.model_dump(mode="json", exclude_defaults=True)), end="")
             return
-        where = _filters(filters or [])
-        total = store.count(kind, where)
-        objects = store.list(kind, where, limit=limit, offset=offset)
+        page = list_objects(store, kind, _filters(filters or []), limit=limit, offset=offset)
+        total, objects = page.total, page.items
     if fmt is OutputFormat.JSON:
         print_json(
             {
