@@ -15,6 +15,6 @@ def discovery_sources() -> list[type[Any]]:
     from plantarch.discovery.nmap import NmapSource
     from plantarch.discovery.opcua import OpcUaSource
     from plantarch.discovery.pcap.source import PcapSource
-    from plantarch.discovery.zeek.source import ZeekSource
+    from plantarch.discovery.zeek import ZeekSource
 
     return [NmapSource, OpcUaSource, MqttSource, InventorySource, PcapSource, ZeekSource]
