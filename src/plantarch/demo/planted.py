@@ -195,7 +195,7 @@ PLANTED_PROBLEMS: tuple[PlantedProblem, ...] = (
     PlantedProblem(
         "dual-homed-host",
         "The Line 2 engineering PC has a leg in the cell and one in site operations",
-        ("l2-ews-pc", "l2-ews"),
+        ("l2-ews-pc", "l2-ews"),  # the host, and the system it runs
         check="no dual-homed host other than a firewall bridges zones of different security level "
         "(10.20.2.50 in z-line2-cell SL 2, 10.30.0.52 in z-site-ops SL 3)",
     ),
