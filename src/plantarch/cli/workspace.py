@@ -57,7 +57,7 @@ def init(
 def import_model_command(
     path: Annotated[Path, typer.Argument(help="Model directory (or one YAML file).")],
     model_format: Annotated[
-        str, typer.Option("--format", help="Model format: yaml (plugins add others).")
+        str, typer.Option("--format", help="Model format: yaml or archimate (plugins add others).")
     ] = "yaml",
     reason: Annotated[str | None, typer.Option("--reason", help="Why; recorded in the change set.")] = None,
     author: AuthorOption = None,

@@ -166,7 +166,7 @@ def add_views(
         zone = next(z for z in model.zones if z.key == zone_key)
         return -max(zone.purdue_levels, default=-1.0)
 
-    for zone in sorted(model.zones, key=lambda z: (top_level(z.key), z.key)):
+    for zone in sorted(model.zones, key=lambda z: (not z.untrusted, top_level(z.key), z.key)):
         fill = (255, 242, 204) if zone.dmz else (255, 230, 230) if zone.untrusted else (226, 239, 218)
         zones.box(members.get(zone.key, []), element=element_of[("zone", zone.key)], fill=fill)
     if members.get(None):

@@ -1,4 +1,4 @@
-"""Built-in interchange plugin: the architecture-as-code YAML importer."""
+"""Built-in interchange plugin: the model importers (architecture-as-code YAML, ArchiMate exchange XML)."""
 
 from __future__ import annotations
 
@@ -10,5 +10,7 @@ from plantarch.interchange.yaml_model import load_model_dir
 
 @hookimpl
 def model_importers() -> dict[str, Any]:
-    """The YAML model directory importer (`plantarch import model PATH --format yaml`)."""
-    return {"yaml": load_model_dir}
+    """Importers for `plantarch import model PATH --format yaml|archimate`."""
+    from plantarch.interchange.archimate_import import read_archimate
+
+    return {"yaml": load_model_dir, "archimate": read_archimate}

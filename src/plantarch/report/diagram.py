@@ -28,6 +28,10 @@ STATUS_COLOURS: dict[str, str] = {
     "violation": "#c62828",
     "unknown": "#757575",
 }
+FLOW_COLOURS: dict[str, str] = {**STATUS_COLOURS, "ok": "#9e9e9e"}
+"""Flows that raise no concern stay grey so the worrying ones stand out."""
+LABEL_LIMIT = 60
+"""Above this many edges a view drops edge labels; they would only hide the lines."""
 _BAND_FILL: dict[float | None, str] = {
     5.0: "#deebf7",
     4.0: "#deebf7",
@@ -203,7 +207,7 @@ def _aggregate_edges(pairs: Iterable[tuple[str, str, Status]], what: str) -> lis
         if rank[status] >= rank[worst.get((source, target), "ok")]:
             worst[(source, target)] = status
     return [
-        Edge(s, t, f"{n} {what}", STATUS_COLOURS[worst[(s, t)]], width=min(6.0, 1 + n / 50), count=n)
+        Edge(s, t, _plural(n, what), FLOW_COLOURS[worst[(s, t)]], width=min(6.0, 1 + n / 50), count=n)
         for (s, t), n in sorted(counts.items())
     ]
 
@@ -226,18 +230,18 @@ def purdue_view(
         for f in model.flows
     ]
     if len(items) <= max_nodes:
-        for key, label, level, _, _ in items:
+        for key, label, level, _, _ in sorted(items, key=lambda i: (i[3] or "", i[0])):
             d.nodes.append(Node(key, label, f"band_{_level_key(level)}", fill="#ffffff"))
         for src, dst, status, flow in statuses:
             if src and dst and src != dst:
                 style = "dashed" if flow.origin == "observed" else "solid"
-                d.edges.append(Edge(src, dst, flow.protocol or "", STATUS_COLOURS[status], style))
+                d.edges.append(Edge(src, dst, flow.protocol or "", FLOW_COLOURS[status], style))
         return d
     names = {z.key: z.name for z in model.zones} | {loc.key: loc.name for loc in model.locations}
     group_of = _groups(items, max_nodes, d, names)
     d.edges = _aggregate_edges(
         ((group_of[s], group_of[t], st) for s, t, st, _ in statuses if s in group_of and t in group_of),
-        "flows",
+        "flow",
     )
     return d
 
@@ -272,7 +276,10 @@ def _groups(
         ids[(part, level)] = ident
         d.nodes.append(
             Node(
-                ident, f"{label[part]}\n{count} systems and assets", f"band_{_level_key(level)}", count=count
+                ident,
+                f"{label[part]}\n{_plural(count, 'system or asset', 'systems and assets')}",
+                f"band_{_level_key(level)}",
+                count=count,
             )
         )
     return {key: ids[group] for key, group in keys.items()}
@@ -299,7 +306,7 @@ def zones_view(
         zone = next(x for x in model.zones if x.key == z)
         return -max(zone.purdue_levels, default=-1.0)
 
-    ordered = sorted(model.zones, key=lambda z: (top(z.key), z.key))
+    ordered = sorted(model.zones, key=lambda z: (not z.untrusted, top(z.key), z.key))  # outside world on top
     anchor: dict[str, str] = {}
     for zone in ordered:
         fill = "#fff2cc" if zone.dmz else "#ffe6e6" if zone.untrusted else "#e2efda"
@@ -313,7 +320,9 @@ def zones_view(
             anchor[zone.key] = inside[0][0]
         else:
             ident = f"{cid}_summary"
-            d.nodes.append(Node(ident, f"{len(inside)} systems", cid, shape="plaintext", count=len(inside)))
+            d.nodes.append(
+                Node(ident, _plural(len(inside), "system"), cid, shape="plaintext", count=len(inside))
+            )
             anchor[zone.key] = ident
     for conduit in model.conduits:
         a, b = conduit.zones
@@ -354,19 +363,19 @@ def flows_view(
                 status = flagged.get(flow.key) or flow_status(levels, zones, flow)
                 label = " ".join(p for p in (flow.protocol, ", ".join(flow.information[:2])) if p)
                 style = "dashed" if flow.origin == "observed" else "solid"
-                d.edges.append(Edge(src, dst, label, STATUS_COLOURS[status], style))
+                d.edges.append(Edge(src, dst, label, FLOW_COLOURS[status], style))
         return d
     d.aggregated = "by zone"
     counts = Counter(zone for _, _, _, zone, _ in items)
     for zone, cid in cluster_of.items():
-        d.nodes.append(Node(cid + "_all", f"{counts[zone]} endpoints", cid, count=counts[zone]))
+        d.nodes.append(Node(cid + "_all", _plural(counts[zone], "endpoint"), cid, count=counts[zone]))
     group = {key: cluster_of[zone] + "_all" for key, _, _, zone, _ in items}
     pairs = []
     for flow in model.flows:
         src, dst = drawn.get(flow.source), drawn.get(flow.target)
         if src in group and dst in group:
             pairs.append((group[src], group[dst], flagged.get(flow.key) or flow_status(levels, zones, flow)))
-    d.edges = _aggregate_edges(pairs, "flows")
+    d.edges = _aggregate_edges(pairs, "flow")
     return d
 
 
@@ -411,15 +420,19 @@ def capabilities_view(
         d.aggregated = "systems counted per capability"
         for node in d.nodes:
             n = len(realisers.get(node.id.removeprefix("cap:"), []))
-            node.label += f"\n{n} systems"
+            node.label += "\n" + _plural(n, "system")
     return d
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 def _flow_legend() -> dict[str, str]:
     return {
-        "ok": STATUS_COLOURS["ok"],
-        "cleartext across zones": STATUS_COLOURS["warning"],
-        "bypasses the DMZ / finding": STATUS_COLOURS["violation"],
+        "no concern": FLOW_COLOURS["ok"],
+        "cleartext across zones / finding": FLOW_COLOURS["warning"],
+        "bypasses the DMZ / severe finding": FLOW_COLOURS["violation"],
     }
 
 
@@ -439,4 +452,9 @@ def build_view(
         from plantarch.errors import InputError
 
         raise InputError(f"unknown view '{view}'; choose one of {', '.join(VIEWS)}", field="view")
-    return BUILDERS[view](model, findings, max_nodes)
+    diagram = BUILDERS[view](model, findings, max_nodes)
+    if len(diagram.edges) > LABEL_LIMIT and not diagram.aggregated:
+        for edge in diagram.edges:
+            if not edge.between_clusters:
+                edge.label = ""
+    return diagram

@@ -19,13 +19,16 @@ from markupsafe import Markup
 from plantarch import __version__
 from plantarch.errors import InputError, PlantarchError
 from plantarch.model import PlantModel
-from plantarch.report.diagram import VIEWS, build_view
+from plantarch.report.diagram import MAX_NODES, VIEWS, build_view
 from plantarch.report.inputs import standards_findings
 from plantarch.report.metrics import key_metrics, level_text
 from plantarch.report.render import GraphvizUnavailable, svg_fragment, to_mermaid
 
 MAX_ROWS = 500
 """Inventory tables stop after this many rows (the exports hold everything)."""
+
+REPORT_MAX_NODES = {"purdue": 60, "flows": 60}
+"""A page is narrower than a poster: these views are aggregated sooner in the report."""
 
 _VIEW_TITLES = {
     "purdue": "Purdue levels",
@@ -48,6 +51,7 @@ class DiagramBlock:
     svg: Markup | None
     mermaid: str
     aggregated: str
+    legend: dict[str, str]
 
 
 def _environment() -> Environment:
@@ -92,14 +96,18 @@ def diagram_blocks(model: PlantModel, findings: Sequence[Any] | None) -> list[Di
     """The four views of the model, drawn by Graphviz when it is installed."""
     blocks = []
     for view in VIEWS:
-        diagram = build_view(model, view, findings)
+        diagram = build_view(model, view, findings, REPORT_MAX_NODES.get(view, MAX_NODES))
         if view == "capabilities" and not model.capabilities:
             continue
         try:
             svg: Markup | None = safe_svg(svg_fragment(diagram))
         except GraphvizUnavailable:
             svg = None
-        blocks.append(DiagramBlock(view, _VIEW_TITLES[view], svg, to_mermaid(diagram), diagram.aggregated))
+        blocks.append(
+            DiagramBlock(
+                view, _VIEW_TITLES[view], svg, to_mermaid(diagram), diagram.aggregated, diagram.legend
+            )
+        )
     return blocks
 
 
@@ -119,6 +127,7 @@ def render_report(
     metrics = key_metrics(model, today=today)
     zone_names = {z.key: z.name for z in model.zones}
     systems = sorted(model.systems, key=lambda s: (-(s.purdue_level or -1), s.key))
+    unknown = sorted((a for a in model.assets if not a.declared), key=lambda a: a.key)
     template = _environment().get_template("report.html.j2")
     return template.render(
         title=title,
@@ -131,6 +140,8 @@ def render_report(
         diagrams=diagram_blocks(model, findings),
         systems=systems[:MAX_ROWS],
         hidden_systems=max(0, len(systems) - MAX_ROWS),
+        unknown_hosts=unknown[:MAX_ROWS],
+        hidden_hosts=max(0, len(unknown) - MAX_ROWS),
         zones=model.zones,
         conduits=model.conduits,
         zone_names=zone_names,

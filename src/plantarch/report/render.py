@@ -12,7 +12,7 @@ from plantarch.errors import InputError, PlantarchError
 from plantarch.interchange.fields import xml_text
 from plantarch.report.diagram import Diagram
 
-ROW = 8
+ROW = 10
 """Nodes per row inside a Purdue band before the band wraps onto another row."""
 
 FORMATS = ("svg", "png", "mmd", "dot")
@@ -66,8 +66,6 @@ def to_dot(d: Diagram) -> str:
         if e.label:
             attrs.append(f"label={_q(e.label)}")
             attrs.append(f"fontcolor={_q(e.colour)}")
-        if d.ranked:
-            attrs.append("constraint=false")
         if e.between_clusters:
             attrs += ["dir=none"]
             for end, node_id in (("ltail", e.source), ("lhead", e.target)):
