@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from plantarch import governance as gov
 from plantarch.api.auth import Role
@@ -22,7 +22,7 @@ from plantarch.governance import (
 
 router = APIRouter(tags=["proposals"])
 
-ProposalId = Annotated[int, "proposal id"]
+ProposalId = Annotated[int, Path(ge=1, le=2_147_483_647, description="Proposal id.")]
 
 
 @router.get("/proposals", response_model=ProposalPage, summary="The review queue")
@@ -45,19 +45,19 @@ def create_proposal(proposal: Proposal, store: StoreDep, user: Editor, submit: b
 
 
 @router.get("/proposals/{proposal_id}", response_model=ProposalRecord, summary="One proposal")
-def get_proposal(proposal_id: int, store: StoreDep, user: Viewer) -> ProposalRecord:
+def get_proposal(proposal_id: ProposalId, store: StoreDep, user: Viewer) -> ProposalRecord:
     """A proposal with its review, votes, comments and decision."""
     return gov.get_proposal(store, proposal_id)
 
 
 @router.put("/proposals/{proposal_id}", response_model=ProposalRecord, summary="Edit a draft")
-def edit_draft(proposal_id: int, proposal: Proposal, store: StoreDep, user: Editor) -> ProposalRecord:
+def edit_draft(proposal_id: ProposalId, proposal: Proposal, store: StoreDep, user: Editor) -> ProposalRecord:
     """Replace the document of a draft (its author only)."""
     return gov.update_draft(store, proposal_id, proposal, user.user)
 
 
 @router.post("/proposals/{proposal_id}/submit", response_model=ProposalRecord, summary="Submit a draft")
-def submit(proposal_id: int, store: StoreDep, user: Editor) -> ProposalRecord:
+def submit(proposal_id: ProposalId, store: StoreDep, user: Editor) -> ProposalRecord:
     """Submit a draft and run the automated review."""
     return gov.submit_proposal(store, proposal_id, user.user)
 
@@ -65,26 +65,26 @@ def submit(proposal_id: int, store: StoreDep, user: Editor) -> ProposalRecord:
 @router.get(
     "/proposals/{proposal_id}/review", response_model=ReviewReport | None, summary="The latest review"
 )
-def latest_review(proposal_id: int, store: StoreDep, user: Viewer) -> ReviewReport | None:
+def latest_review(proposal_id: ProposalId, store: StoreDep, user: Viewer) -> ReviewReport | None:
     """The newest automated review report (none for a draft)."""
     return gov.get_proposal(store, proposal_id).review
 
 
 @router.post("/proposals/{proposal_id}/review", response_model=ReviewReport, summary="Run the review again")
-def rerun_review(proposal_id: int, store: StoreDep, user: Editor) -> ReviewReport:
+def rerun_review(proposal_id: ProposalId, store: StoreDep, user: Editor) -> ReviewReport:
     """Re-run the automated review against the current model."""
     return gov.run_review(store, proposal_id)
 
 
 @router.post("/proposals/{proposal_id}/comments", status_code=201, response_model=Comment, summary="Comment")
-def comment(proposal_id: int, body: CommentIn, store: StoreDep, user: Editor) -> Comment:
+def comment(proposal_id: ProposalId, body: CommentIn, store: StoreDep, user: Editor) -> Comment:
     """Add a comment."""
     return gov.comment(store, proposal_id, user.user, body.text)
 
 
 @router.post("/proposals/{proposal_id}/votes", response_model=dict[str, VoteChoice], summary="Vote")
 def vote(
-    proposal_id: int, body: VoteIn, store: StoreDep, settings: SettingsDep, user: Reviewer
+    proposal_id: ProposalId, body: VoteIn, store: StoreDep, settings: SettingsDep, user: Reviewer
 ) -> dict[str, VoteChoice]:
     """Record or replace the reviewer's vote; returns every current vote."""
     return gov.vote(store, proposal_id, user.user, body.choice, settings=settings.governance)
@@ -92,7 +92,7 @@ def vote(
 
 @router.post("/proposals/{proposal_id}/approve", response_model=DecisionRecord, summary="Approve and apply")
 def approve(
-    proposal_id: int, body: ApproveIn, store: StoreDep, settings: SettingsDep, user: Reviewer
+    proposal_id: ProposalId, body: ApproveIn, store: StoreDep, settings: SettingsDep, user: Reviewer
 ) -> DecisionRecord:
     """Approve (with conditions if given) and apply it as one change set; 409 when the review is stale."""
     return gov.approve(
@@ -106,13 +106,13 @@ def approve(
 
 
 @router.post("/proposals/{proposal_id}/reject", response_model=DecisionRecord, summary="Reject")
-def reject(proposal_id: int, body: RejectIn, store: StoreDep, user: Reviewer) -> DecisionRecord:
+def reject(proposal_id: ProposalId, body: RejectIn, store: StoreDep, user: Reviewer) -> DecisionRecord:
     """Reject the proposal and record the decision."""
     return gov.reject(store, proposal_id, user.user, reason=body.reason)
 
 
 @router.post("/proposals/{proposal_id}/withdraw", response_model=ProposalRecord, summary="Withdraw")
-def withdraw(proposal_id: int, store: StoreDep, user: Editor) -> ProposalRecord:
+def withdraw(proposal_id: ProposalId, store: StoreDep, user: Editor) -> ProposalRecord:
     """Withdraw an open proposal (its author or an admin)."""
     return gov.withdraw(store, proposal_id, user.user, admin=user.has(Role.ADMIN))
 
