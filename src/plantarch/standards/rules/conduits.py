@@ -15,7 +15,8 @@ from plantarch.standards.ruletype import NoParams, RuleType
 
 
 def _cross_zone(flow: Flow, ctx: PlantContext) -> tuple[str, str] | None:
-    src, dst = ctx.endpoint(flow.source), ctx.endpoint(flow.target)
+    endpoints = ctx.endpoints
+    src, dst = endpoints.get(flow.source), endpoints.get(flow.target)
     if src is None or dst is None or src.zone is None or dst.zone is None or src.zone == dst.zone:
         return None
     return src.zone, dst.zone

@@ -28,7 +28,8 @@ def _via_dmz(flow: Flow, ctx: PlantContext) -> bool:
 
 
 def _levels(flow: Flow, ctx: PlantContext) -> tuple[Endpoint | None, Endpoint | None]:
-    return ctx.endpoint(flow.source), ctx.endpoint(flow.target)
+    endpoints = ctx.endpoints
+    return endpoints.get(flow.source), endpoints.get(flow.target)
 
 
 class LevelSeparation(RuleType):
