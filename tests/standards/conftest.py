@@ -139,8 +139,10 @@ def compliant_plant() -> PlantModel:
             _system("scada", "scada", "cell", 2),
             _system("plc-1", "plc", "cell", 1),
             _system("vendor", "vendor", "internet", 5),
+            _system("qms", "qms", "ops", 3),
         ],
         assets=[
+            Asset(key="qms-srv", name="QMS server", kind="server", ips=["10.3.0.7"], systems=["qms"]),
             Asset(key="plc-1-cpu", name="PLC 1 CPU", kind="plc", ips=["10.1.0.10"], systems=["plc-1"]),
             Asset(key="scada-srv", name="SCADA server", kind="server", ips=["10.1.0.20"], systems=["scada"]),
             Asset(

@@ -262,17 +262,21 @@ def test_end_of_support_level_comes_from_discovery_when_not_declared(plant: Plan
 
 
 def test_point_to_point_between_business_systems(plant: PlantModel, check: Check) -> None:
-    plant.flows.append(Flow(key="mes-hist-sql", source="mes", target="historian", protocol="sql", port=1433))
-    plant.flows.append(
-        Flow(key="mes-hist-opcua", source="mes", target="historian", protocol="opcua", port=4840)
-    )
-    assert [f.key for f in findings_of(check(plant), "INT-001")] == ["mes-hist-sql"]
+    plant.flows += [
+        Flow(key="mes-qms-sql", source="mes", target="qms", protocol="sql", port=1433),
+        Flow(key="mes-qms-opcua", source="mes", target="qms", protocol="opcua", port=4840),
+        Flow(key="mes-qms-broker", source="mes", target="qms", protocol="https", via="broker"),
+        Flow(key="mes-qms-file", source="mes", target="qms", protocol="https", via="broker", pattern="file"),
+        Flow(key="mes-hist-sql", source="mes", target="historian", protocol="sql", port=1433),
+    ]
+    # a declared pattern decides, even through the broker; a historian is not a business system
+    assert sorted(f.key for f in findings_of(check(plant), "INT-001")) == ["mes-qms-file", "mes-qms-sql"]
 
 
 def test_observed_point_to_point_between_business_hosts(plant: PlantModel, check: Check) -> None:
     plant.assets.append(Asset(key="mes-srv", name="MES server", ips=["10.3.0.6"], systems=["mes"]))
-    _hosts, flow = observed_flow("obs-p2p", "10.3.0.6", "10.3.0.5", "sql", 1433)
-    flow.source, flow.target = "mes-srv", "hist-srv"
+    _hosts, flow = observed_flow("obs-p2p", "10.3.0.6", "10.3.0.7", "sql", 1433)
+    flow.source, flow.target = "mes-srv", "qms-srv"
     plant.flows.append(flow)
     assert [f.key for f in findings_of(check(plant), "INT-001")] == ["obs-p2p"]
 
@@ -289,3 +293,23 @@ def test_second_historian_at_the_same_site_needs_a_justification(plant: PlantMod
     assert finding.evidence["duplicates"] == {"historian": ["historian"]}
     newer.justification = "migration from the old historian until 2027"
     assert findings_of(check(plant), "CAP-001") == []
+
+
+def test_a_flow_via_a_dmz_relay_needs_a_conduit_for_each_leg(plant: PlantModel, check: Check) -> None:
+    plant.flows.append(
+        Flow(key="erp-mes", source="erp", target="mes", protocol="mqtt", port=8883, via="broker")
+    )
+    [finding] = findings_of(check(plant), "SEG-005")
+    assert finding.evidence["crossing"] == ["dmz", "ops"] and "leg via broker" in finding.message
+    assert findings_of(check(plant), "SEG-002") == []  # it does terminate in the DMZ
+    plant.conduits[1].allowed.append(ConduitRule(protocol="mqtt", port=8883, source_zone="dmz"))
+    assert findings_of(check(plant), "SEG-005") == []
+
+
+def test_an_out_of_support_system_is_not_the_incumbent(plant: PlantModel, check: Check) -> None:
+    older = plant.systems[4].model_copy(update={"key": "historian-old", "name": "Old historian"})
+    older.lifecycle = older.lifecycle.model_copy(
+        update={"installed": date(2005, 1, 1), "end_of_support": date(2015, 1, 1)}
+    )
+    plant.systems.append(older)
+    assert [f.key for f in findings_of(check(plant), "CAP-001")] == ["historian-old"]

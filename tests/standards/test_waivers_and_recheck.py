@@ -218,7 +218,7 @@ def test_recheck_evaluates_only_rules_whose_scope_touches_the_change() -> None:
     plant = compliant_plant()
     checker = Checker(plant, [load_baseline()], today=TODAY)
     checker.run()
-    plant.flows.append(Flow(key="new", source="mes", target="historian", protocol="sql", port=1433))
+    plant.flows.append(Flow(key="new", source="mes", target="qms", protocol="sql", port=1433))
     result = checker.recheck({("flow", "new")})
     flow_rules = sum(1 for r in checker.rules if "flow" in r.kinds)
     assert result.evaluated == flow_rules  # one flow, once per flow rule; no zone/system rules ran

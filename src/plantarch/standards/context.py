@@ -277,11 +277,26 @@ class PlantContext:
             self.conduits_by_zone[a].discard(conduit.key)
             self.conduits_by_zone[b].discard(conduit.key)
 
-    def _flow_pair(self, flow: Flow) -> ZonePair | None:
+    def legs(self, flow: Flow) -> list[tuple[str, str]]:
+        """The zone crossings of a flow, as (from zone, to zone): one for a direct flow, one per side of
+        the system it passes `via` (a DMZ relay, a broker) when that sits in another zone."""
+        endpoints = self.endpoints
+        src, dst = endpoints.get(flow.source), endpoints.get(flow.target)
+        if src is None or dst is None or src.zone is None or dst.zone is None:
+            return []
+        via = endpoints.get(flow.via) if flow.via is not None else None
+        if via is not None and via.zone is not None and via.zone not in (src.zone, dst.zone):
+            hops = [(src.zone, via.zone), (via.zone, dst.zone)]
+        else:
+            hops = [(src.zone, dst.zone)]
+        return [(a, b) for a, b in hops if a != b]
+
+    def _flow_pairs(self, flow: Flow) -> set[ZonePair]:
+        pairs = {zone_pair(a, b) for a, b in self.legs(flow)}
         src, dst = self.endpoints.get(flow.source), self.endpoints.get(flow.target)
-        if src is None or dst is None or src.zone is None or dst.zone is None or src.zone == dst.zone:
-            return None
-        return zone_pair(src.zone, dst.zone)
+        if src is not None and dst is not None and src.zone and dst.zone and src.zone != dst.zone:
+            pairs.add(zone_pair(src.zone, dst.zone))
+        return pairs
 
     def _index_flow(self, flow: Flow) -> None:
         self.flows_by_endpoint[flow.source].append(flow.key)
@@ -289,8 +304,7 @@ class PlantContext:
             self.flows_by_endpoint[flow.target].append(flow.key)
         if flow.via is not None:
             self.flows_by_via[flow.via].append(flow.key)
-        pair = self._flow_pair(flow)
-        if pair is not None:
+        for pair in self._flow_pairs(flow):
             self.flows_by_pair[pair].add(flow.key)
 
     def _unindex_flow(self, flow: Flow, *, endpoints: bool = True) -> None:
@@ -301,8 +315,7 @@ class PlantContext:
                     keys.remove(flow.key)
             if flow.via is not None and flow.key in self.flows_by_via.get(flow.via, []):
                 self.flows_by_via[flow.via].remove(flow.key)
-        pair = self._flow_pair(flow)
-        if pair is not None:
+        for pair in self._flow_pairs(flow):
             self.flows_by_pair[pair].discard(flow.key)
 
     def _flows_touching(self, endpoints: Iterable[str]) -> set[str]:
@@ -368,8 +381,7 @@ class PlantContext:
         for ep in sorted(endpoints, key=lambda k: k in self.systems):  # assets first
             self._refresh_endpoint(ep)
         for f in flows:
-            pair = self._flow_pair(self.flows[f])
-            if pair is not None:
+            for pair in self._flow_pairs(self.flows[f]):
                 self.flows_by_pair[pair].add(f)
         return flows
 

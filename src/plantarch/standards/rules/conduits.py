@@ -89,27 +89,30 @@ class ConduitAllowList(RuleType):
     )
 
     def check(self, kind: str, obj: ModelObject, params: Any, ctx: PlantContext) -> Violation | None:
-        """Flag a cross-zone flow no conduit between the two zones allows."""
+        """Flag a flow with a zone crossing (either side of a `via` relay) no conduit allows."""
         flow: Flow = obj  # type: ignore[assignment]
-        zones = _cross_zone(flow, ctx)
-        if zones is None:
-            return None
-        conduits = ctx.conduits_between(*zones)
-        if any(conduit_allows(c, flow, zones[0]) for c in conduits):
-            return None
-        what = "observed" if str(flow.origin) == "observed" else "declared"
-        if not conduits:
-            message = (
-                f"{what} flow {flow.key} ({protocol_label(flow)}, {flow.source} → {flow.target}) crosses "
-                f"from zone {zones[0]} to zone {zones[1]}, and no conduit joins these zones"
+        for from_zone, to_zone in ctx.legs(flow):
+            conduits = ctx.conduits_between(from_zone, to_zone)
+            if any(conduit_allows(c, flow, from_zone) for c in conduits):
+                continue
+            what = "observed" if str(flow.origin) == "observed" else "declared"
+            hop = f" (leg via {flow.via})" if flow.via is not None and ctx.endpoint(flow.via) else ""
+            if not conduits:
+                message = (
+                    f"{what} flow {flow.key} ({protocol_label(flow)}, {flow.source} → {flow.target}) crosses "
+                    f"from zone {from_zone} to zone {to_zone}{hop}, and no conduit joins these zones"
+                )
+            else:
+                names = ", ".join(c.key for c in conduits)
+                message = (
+                    f"{what} flow {flow.key} ({protocol_label(flow)} from zone {from_zone} to zone {to_zone}"
+                    f"{hop}) is not in the allow-list of conduit {names}"
+                )
+            return Violation(
+                message,
+                flow_evidence(flow, ctx, conduits=[c.key for c in conduits], crossing=[from_zone, to_zone]),
             )
-        else:
-            names = ", ".join(c.key for c in conduits)
-            message = (
-                f"{what} flow {flow.key} ({protocol_label(flow)} from zone {zones[0]} to zone {zones[1]}) "
-                f"is not in the allow-list of conduit {names}"
-            )
-        return Violation(message, flow_evidence(flow, ctx, conduits=[c.key for c in conduits]))
+        return None
 
 
 class ConduitDefaultDeny(RuleType):

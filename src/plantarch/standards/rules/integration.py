@@ -20,19 +20,8 @@ class ApprovedIntegrationParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     business_kinds: list[str] = Field(
-        default=[
-            "erp",
-            "mes",
-            "qms",
-            "lims",
-            "cmms",
-            "wms",
-            "plm",
-            "aps",
-            "historian",
-            "analytics",
-            "data-lake",
-        ]
+        default=["erp", "mes", "qms", "lims", "cmms", "wms", "plm", "aps"],
+        description="ISA-95 level 3/4 business and operations-management applications.",
     )
     approved_patterns: list[str] = Field(default=["broker", "middleware", "opc-ua"])
     approved_protocols: list[str] = Field(default=["opcua"])
@@ -66,14 +55,17 @@ class ApprovedIntegration(RuleType):
         business = set(params.business_kinds)
         if not (src.roles & business and dst.roles & business):
             return None
-        if flow.pattern is not None and str(flow.pattern) in params.approved_patterns:
+        if flow.pattern is not None:
+            # A declared pattern decides: point-to-point through a relay is still point-to-point.
+            if str(flow.pattern) in params.approved_patterns:
+                return None
+        elif flow.protocol in params.approved_protocols:
             return None
-        if flow.protocol in params.approved_protocols:
-            return None
-        hubs = set(params.hub_kinds)
-        via = ctx.endpoint(flow.via)
-        if src.roles & hubs or dst.roles & hubs or (via is not None and via.roles & hubs):
-            return None
+        else:
+            hubs = set(params.hub_kinds)
+            via = ctx.endpoint(flow.via)
+            if via is not None and via.roles & hubs:
+                return None
         pattern = str(flow.pattern) if flow.pattern is not None else "undeclared pattern"
         return Violation(
             f"point-to-point integration {flow.key} between business systems {flow.source} and {flow.target} "

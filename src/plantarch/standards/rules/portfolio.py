@@ -121,7 +121,8 @@ class DuplicateCapability(RuleType):
     fix = "Consolidate onto the incumbent system, or record the justification on the system."
 
     def check(self, kind: str, obj: ModelObject, params: Any, ctx: PlantContext) -> Violation | None:
-        """Flag every system but the incumbent (earliest installed) in a capability × location group."""
+        """Flag every system but the incumbent (the supported one installed first) in a capability ×
+        location group."""
         system: System = obj  # type: ignore[assignment]
         if system.location is None or system.justification:
             return None
@@ -134,7 +135,7 @@ class DuplicateCapability(RuleType):
             ]
             if len(group) < 2:
                 continue
-            incumbent = min(group, key=_incumbency)
+            incumbent = min(group, key=lambda s: _incumbency(s, ctx.today))
             if incumbent.key != system.key:
                 duplicated[cap] = sorted(s.key for s in group if s.key != system.key)
         if not duplicated:
@@ -146,6 +147,11 @@ class DuplicateCapability(RuleType):
         )
 
 
-def _incumbency(system: System) -> tuple[date, str]:
-    # The system in place first is the incumbent; no install date counts as "always there".
-    return (system.lifecycle.installed or date.min, system.key)
+def _incumbency(system: System, today: date) -> tuple[bool, date, str]:
+    # The incumbent is the supported system in place first (no install date counts as "always
+    # there"); one out of support or planned for retirement cannot be what the others duplicate.
+    life = system.lifecycle
+    leaving = (life.end_of_support is not None and life.end_of_support <= today) or (
+        life.planned_retirement is not None
+    )
+    return (leaving, life.installed or date.min, system.key)
