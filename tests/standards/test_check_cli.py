@@ -29,7 +29,7 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 def troubled() -> PlantModel:
     plant = compliant_plant()
-    plant.flows.append(Flow(key="mes-hist", source="mes", target="historian", protocol="sql", port=1433))
+    plant.flows.append(Flow(key="mes-qms", source="mes", target="qms", protocol="sql", port=1433))
     plant.flows.append(Flow(key="plc-hist", source="plc-1", target="historian", protocol="opcua", port=4840))
     return plant
 
@@ -55,7 +55,7 @@ def test_check_on_the_store_with_a_threshold(workspace: Path, tmp_path: Path) ->
     assert medium.returncode == 0, medium.stderr
     doc = json.loads(medium.stdout)
     assert {(f["rule"], f["object"]["key"]) for f in doc["findings"]} == {
-        ("INT-001", "mes-hist"),
+        ("INT-001", "mes-qms"),
         ("SEG-005", "plc-hist"),
     }
     high = run("check", "--workspace", str(workspace), "--fail-on", "high", cwd=tmp_path)
