@@ -97,16 +97,24 @@ class _Hosts:
         gateway = self.gateways.get(net) or "00:1b:54:fe:" + ":".join(f"{b:02x}" for b in octets[1:3])
         return Host(ip, mac, gateway)
 
-    def endpoints(self, key: str, *, role: str) -> list[Host]:
-        """The hosts a flow endpoint (system or asset key) stands for on the wire."""
+    def endpoints(self, key: str, *, flow: str) -> list[Host]:
+        """The hosts a flow endpoint (system or asset key) stands for on the wire.
+
+        A system's servers share its flows (one server per flow, in turn); its controllers, clients
+        and devices each hold their own conversation.
+        """
         if key in self.assets:
             asset = self.assets[key]
             return [self.host(asset.ips[0])] if asset.ips else []
         candidates = [a for a in self.by_system.get(key, []) if a.ips and a.kind not in SKIPPED_KINDS]
         if not candidates:
             candidates = [a for a in self.by_system.get(key, []) if a.ips and a.kind == "sensor"]
-        servers = [a for a in candidates if a.kind in ("server", "plc")]
-        chosen = servers[:1] if servers else candidates[: (3 if role == "client" else 8)]
+        servers = [a for a in candidates if a.kind == "server"]
+        if servers:
+            chosen = [servers[_digest(flow) % len(servers)]]
+        else:
+            controllers = [a for a in candidates if a.kind == "plc"]
+            chosen = controllers or candidates
         return [self.host(a.ips[0]) for a in chosen]
 
 
@@ -128,8 +136,8 @@ def demo_conversations(model: PlantModel) -> list[Conversation]:
             continue
         subscriber = flow.protocol == "mqtt" and flow.direction == "bidirectional"
         for source, target in _legs(flow, hosts):
-            for client in hosts.endpoints(source, role="client"):
-                for server in hosts.endpoints(target, role="server"):
+            for client in hosts.endpoints(source, flow=flow.key):
+                for server in hosts.endpoints(target, flow=flow.key):
                     if client.ip != server.ip:
                         conversations.append(
                             Conversation(
