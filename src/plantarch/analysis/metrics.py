@@ -1,0 +1,85 @@
+"""Key metrics on one screen, per site and overall."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from plantarch.analysis.graph import SHOP_FLOOR_MAX_LEVEL, FlowGraph
+from plantarch.model import PlantModel, SystemKind
+
+
+class KeyMetrics(BaseModel):
+    """The headline numbers of the architecture, for one site or the whole plant."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    site: str | None = Field(default=None, description="Site key; none for the whole plant.")
+    systems: int
+    assets: int
+    flows: int
+    interfaces: int
+    point_to_point_interfaces: int
+    standards_conformance: float | None = Field(
+        default=None, description="Percent of systems and flows without a standards finding."
+    )
+    standards_note: str = ""
+    silos: int
+    redundancy_groups: int
+    redundant_spend: float
+    annual_tco: float
+    end_of_support: int = Field(description="Systems whose support has ended.")
+    ending_soon: int
+    integration_gaps: int
+    single_points_of_failure: int
+    shop_floor_systems: int = Field(description="Systems at Purdue level 0–2.")
+    shop_floor_to_erp: int = Field(description="Shop-floor systems with a data path to an ERP.")
+
+
+def shop_floor_paths(graph: FlowGraph) -> dict[str | None, tuple[int, int]]:
+    """Per site (and None for all): (shop-floor systems, how many have a data path to an ERP)."""
+    component_of = graph.component_of
+    erp_components = {component_of[i] for i, n in enumerate(graph.nodes) if n.kind == SystemKind.ERP}
+    counts: dict[str | None, tuple[int, int]] = {None: (0, 0)}
+    for i, node in enumerate(graph.nodes):
+        if not node.is_system or node.level is None or node.level > SHOP_FLOOR_MAX_LEVEL:
+            continue
+        reached = int(component_of[i] in erp_components)
+        for key in {None, node.site}:
+            total, ok = counts.get(key, (0, 0))
+            counts[key] = (total + 1, ok + reached)
+    return counts
+
+
+def standards_conformance(model: PlantModel) -> tuple[float | None, str]:
+    """Percent of systems and flows with no standards finding, from the standards checker if present."""
+    try:
+        standards = importlib.import_module("plantarch.standards")
+    except ImportError:  # pragma: no cover - the package always exists, its checker may not
+        return None, "standards checker not available"
+    check: Callable[..., Any] | None = getattr(standards, "check_model", None)
+    if check is None:
+        return None, "standards checker not available yet"
+    try:
+        result = check(model)
+    except Exception as exc:  # the checker is another team's code; a failure must not stop analysis
+        return None, f"standards checker failed: {exc}"
+    findings = getattr(result, "findings", result)
+    flagged: set[str] = set()
+    for finding in findings:
+        for attr in ("object", "object_key", "key"):
+            value = getattr(finding, attr, None)
+            if isinstance(value, str):
+                flagged.add(value)
+                break
+        for value in getattr(finding, "objects", ()) or ():
+            if isinstance(value, str):
+                flagged.add(value)
+    population = {s.key for s in model.systems} | {f.key for f in model.flows}
+    if not population:
+        return None, "nothing to check"
+    clean = len(population - flagged)
+    return round(100 * clean / len(population), 1), f"{clean} of {len(population)} systems and flows without a finding"
