@@ -26,7 +26,13 @@ def system(key: str, kind: str, level: float | None, location: str | None = "lin
 
 def flow(source: str, target: str, *information: str, **extra: Any) -> Flow:
     """A declared flow between two systems carrying the given information objects."""
-    return Flow(key=extra.pop("key", f"{source}.{target}"), source=source, target=target, information=list(information), **extra)
+    return Flow(
+        key=extra.pop("key", f"{source}.{target}"),
+        source=source,
+        target=target,
+        information=list(information),
+        **extra,
+    )
 
 
 def hierarchy() -> list[Location]:
@@ -54,12 +60,32 @@ def well_integrated() -> PlantModel:
     return PlantModel(
         locations=hierarchy(),
         capabilities=CAPABILITIES,
-        zones=[Zone(key="cell-1", name="Cell 1"), Zone(key="ops", name="Operations"), Zone(key="ent", name="Enterprise")],
+        zones=[
+            Zone(key="cell-1", name="Cell 1"),
+            Zone(key="ops", name="Operations"),
+            Zone(key="ent", name="Enterprise"),
+        ],
         systems=[
             system("erp", "erp", 4, "acme", capabilities=["erp"], zone="ent", costs={"licence": 100000}),
-            system("mes", "mes", 3, "site-a", capabilities=["mes-execution"], zone="ops", costs={"licence": 50000}),
+            system(
+                "mes",
+                "mes",
+                3,
+                "site-a",
+                capabilities=["mes-execution"],
+                zone="ops",
+                costs={"licence": 50000},
+            ),
             system("qms", "qms", 3, "site-a", capabilities=["quality"], zone="ops"),
-            system("hist", "historian", 3, "site-a", capabilities=["historian"], zone="ops", costs={"licence": 20000}),
+            system(
+                "hist",
+                "historian",
+                3,
+                "site-a",
+                capabilities=["historian"],
+                zone="ops",
+                costs={"licence": 20000},
+            ),
             system("analytics", "analytics", 4, "acme", zone="ent"),
             system("scada-1", "scada", 2, "line-1", zone="cell-1"),
             system("plc-1", "plc", 1, "line-1", capabilities=["control"], zone="cell-1"),

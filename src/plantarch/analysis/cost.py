@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from plantarch.analysis.graph import PlantIndex
-from plantarch.analysis.redundancy import Redundancy
+from plantarch.analysis.redundancy import Redundancy, redundant_systems
 from plantarch.model import PlantModel
 
 COST_KINDS: tuple[str, ...] = ("licence", "maintenance", "hosting", "support", "integration")
@@ -79,7 +79,8 @@ def summarise_costs(
         sites[site] = (amount + total, keys)
     systems.sort(key=lambda s: (-s.total, s.system))
     grand = sum(by_kind.values())
-    redundant = sum(r.redundant_cost for r in redundancies)
+    index_costs = {s.key: s.costs.total for s in model.systems}
+    redundant = sum(index_costs[k] for k in redundant_systems(redundancies))
     return CostSummary(
         total=round(grand, 2),
         by_kind={k: round(v, 2) for k, v in by_kind.items()},
@@ -105,5 +106,6 @@ def summarise_costs(
         redundant=round(redundant, 2),
         redundant_share=round(redundant / grand, 4) if grand else 0.0,
         basis="licence + maintenance + hosting + support + integration per system (annual); redundant = "
-        "sum of each redundancy group's cost except its kept member",
+        "annual TCO of every system that is redundant in a group (not the group's kept member), each "
+        "counted once",
     )

@@ -109,24 +109,26 @@ class IntegrationGap(AnalysisItem):
     information: str
     senders: list[str] = Field(description="Systems that should send it.")
     receivers: list[str] = Field(description="Systems that should receive it.")
-    missing_counterpart: bool = Field(description="True when the site has no system of the other side at all.")
+    missing_counterpart: bool = Field(
+        description="True when the site has no system of the other side at all."
+    )
 
 
 def _tagged_edges(graph: FlowGraph, infos: set[str]) -> tuple[dict[str, list[tuple[int, int]]], np.ndarray]:
-    """Node pairs per information object carried, and a mask of data flows that declare none."""
+    """Node pairs per information object carried, and a mask of flow legs that declare none."""
     tagged: dict[str, list[tuple[int, int]]] = {info: [] for info in infos}
-    untagged = np.zeros(len(graph.flow_src), dtype=np.bool_)
-    src, dst, data = graph.flow_src, graph.flow_dst, graph.flow_data
-    for i, flow in enumerate(graph.model.flows):
-        if not data[i]:
+    untagged = np.zeros(len(graph.leg_flow), dtype=np.bool_)
+    flows = graph.model.flows
+    legs = zip(graph.leg_flow.tolist(), graph.leg_a.tolist(), graph.leg_b.tolist(), strict=True)
+    for leg, (flow_index, a, b) in enumerate(legs):
+        information = flows[flow_index].information
+        if not information:
+            untagged[leg] = True
             continue
-        if not flow.information:
-            untagged[i] = True
-            continue
-        for info in flow.information:
+        for info in information:
             edges = tagged.get(info)
             if edges is not None:
-                edges.append((int(src[i]), int(dst[i])))
+                edges.append((a, b))
     return tagged, untagged
 
 
@@ -141,14 +143,16 @@ def find_gaps(graph: FlowGraph) -> list[IntegrationGap]:
             allowed = expectation.producers | expectation.consumers | RELAY_KINDS
             allowed_node = np.isin(kinds, list(allowed))
             idx = np.flatnonzero(untagged)
-            a, b = graph.flow_src[idx], graph.flow_dst[idx]
+            a, b = graph.leg_a[idx], graph.leg_b[idx]
             keep = allowed_node[a] & allowed_node[b]
             edges.extend(zip(a[keep].tolist(), b[keep].tolist(), strict=True))
         gaps.extend(_gaps_for(graph, expectation, edges))
     return gaps
 
 
-def _gaps_for(graph: FlowGraph, expectation: Expectation, edges: list[tuple[int, int]]) -> list[IntegrationGap]:
+def _gaps_for(
+    graph: FlowGraph, expectation: Expectation, edges: list[tuple[int, int]]
+) -> list[IntegrationGap]:
     producers = [i for i, n in enumerate(graph.nodes) if n.is_system and n.kind in expectation.producers]
     consumers = [i for i, n in enumerate(graph.nodes) if n.is_system and n.kind in expectation.consumers]
     needy, other = (producers, consumers) if expectation.needs == "producer" else (consumers, producers)

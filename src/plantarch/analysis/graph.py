@@ -17,7 +17,15 @@ import numpy as np
 import numpy.typing as npt
 import rustworkx as rx
 
-from plantarch.model import Criticality, Flow, IntegrationPattern, LocationKind, PlantModel, System, SystemKind
+from plantarch.model import (
+    Criticality,
+    Flow,
+    IntegrationPattern,
+    LocationKind,
+    PlantModel,
+    System,
+    SystemKind,
+)
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -46,8 +54,8 @@ MANAGEMENT_KINDS: frozenset[str] = frozenset(
 HUB_KINDS: frozenset[str] = frozenset({SystemKind.BROKER, SystemKind.MIDDLEWARE, SystemKind.IIOT_PLATFORM})
 """Systems that mediate integrations (broker, Unified Namespace, middleware)."""
 
-CRITICAL: frozenset[str] = frozenset({Criticality.HIGH, Criticality.CRITICAL})
-"""Criticalities whose failure stops or endangers production."""
+CRITICAL: frozenset[str] = frozenset({Criticality.CRITICAL})
+"""Criticality of the systems whose data paths resilience protects (failure stops production)."""
 
 BUSINESS_LEVEL = 4.0
 SHOP_FLOOR_MAX_LEVEL = 2.0
@@ -127,7 +135,11 @@ def is_data_flow(flow: Flow) -> bool:
 def is_point_to_point(flow: Flow) -> bool:
     """True for a direct integration: declared point-to-point, file, database link, or no hub."""
     pattern = flow.pattern
-    if pattern in (IntegrationPattern.POINT_TO_POINT, IntegrationPattern.FILE, IntegrationPattern.DATABASE_LINK):
+    if pattern in (
+        IntegrationPattern.POINT_TO_POINT,
+        IntegrationPattern.FILE,
+        IntegrationPattern.DATABASE_LINK,
+    ):
         return True
     return pattern is None and flow.via is None
 
@@ -142,9 +154,14 @@ class FlowGraph:
     flow_src: IntArray
     flow_dst: IntArray
     flow_data: BoolArray
+    leg_flow: IntArray
+    """Per leg, the flow it belongs to: a flow through a hub (`via`) has two legs, others one."""
+    leg_a: IntArray
+    leg_b: IntArray
+    leg_pair: IntArray
+    """Per leg, the interface (undirected node pair) it runs on."""
     pair_a: IntArray
     pair_b: IntArray
-    flow_pair: IntArray
     graph: rx.PyGraph = field(repr=False)
     derived: dict[str, Any] = field(default_factory=dict, repr=False)
     """Facts derived once and shared between analyses (e.g. interface counts)."""
@@ -165,15 +182,16 @@ class FlowGraph:
 
     @cached_property
     def _pair_order(self) -> tuple[IntArray, IntArray]:
-        order = np.argsort(self.flow_pair, kind="stable")
-        starts = np.searchsorted(self.flow_pair[order], np.arange(len(self.pair_a) + 1))
+        order = np.argsort(self.leg_pair, kind="stable")
+        starts = np.searchsorted(self.leg_pair[order], np.arange(len(self.pair_a) + 1))
         return order.astype(np.int64), starts.astype(np.int64)
 
     def pair_flows(self, pair: int) -> list[Flow]:
         """The data flows behind one interface (undirected node pair)."""
         order, starts = self._pair_order
         flows = self.model.flows
-        return [flows[int(i)] for i in order[starts[pair] : starts[pair + 1]]]
+        legs = order[starts[pair] : starts[pair + 1]]
+        return [flows[int(i)] for i in sorted(set(self.leg_flow[legs].tolist()))]
 
     @cached_property
     def pair_index(self) -> dict[tuple[int, int], int]:
@@ -263,6 +281,8 @@ def build_flow_graph(model: PlantModel, index: PlantIndex | None = None) -> Flow
     src = np.full(count, -1, dtype=np.int64)
     dst = np.full(count, -1, dtype=np.int64)
     data = np.zeros(count, dtype=np.bool_)
+    via_flows: list[int] = []
+    via_nodes: list[int] = []
     lookup = node_of.get
     for i, flow in enumerate(model.flows):
         a = lookup(flow.source, -1)
@@ -270,7 +290,7 @@ def build_flow_graph(model: PlantModel, index: PlantIndex | None = None) -> Flow
         src[i] = a
         dst[i] = b
         info = flow.information
-        data[i] = (
+        ok = (
             a >= 0
             and b >= 0
             and a != b
@@ -278,14 +298,28 @@ def build_flow_graph(model: PlantModel, index: PlantIndex | None = None) -> Flow
             and not excluded[b]
             and (not info or not set(info) <= MANAGEMENT_INFORMATION)
         )
-    low = np.minimum(src, dst)
-    high = np.maximum(src, dst)
+        data[i] = ok
+        if ok and flow.via is not None:
+            v = lookup(flow.via, -1)
+            if v >= 0 and v != a and v != b and not excluded[v]:
+                via_flows.append(i)
+                via_nodes.append(v)
+    # A flow through a hub runs in two legs, source → hub → target; any other flow is one leg.
+    direct = data.copy()
+    via_index = np.array(via_flows, dtype=np.int64)
+    via_node = np.array(via_nodes, dtype=np.int64)
+    direct[via_index] = False
+    direct_index = np.flatnonzero(direct)
+    leg_flow = np.concatenate([direct_index, via_index, via_index])
+    leg_a = np.concatenate([src[direct_index], src[via_index], via_node])
+    leg_b = np.concatenate([dst[direct_index], via_node, dst[via_index]])
+    order = np.argsort(leg_flow, kind="stable")
+    leg_flow, leg_a, leg_b = leg_flow[order], leg_a[order], leg_b[order]
+    low = np.minimum(leg_a, leg_b)
+    high = np.maximum(leg_a, leg_b)
     n = max(len(nodes), 1)
-    codes = np.where(data, low * n + high, -1)
-    valid_codes = codes[data]
-    unique, inverse = np.unique(valid_codes, return_inverse=True)
-    flow_pair = np.full(count, -1, dtype=np.int64)
-    flow_pair[data] = inverse.reshape(-1)
+    unique, inverse = np.unique(low * n + high, return_inverse=True)
+    leg_pair = inverse.reshape(-1).astype(np.int64)
     pair_a = (unique // n).astype(np.int64)
     pair_b = (unique % n).astype(np.int64)
     graph = rx.PyGraph(multigraph=False)
@@ -298,8 +332,11 @@ def build_flow_graph(model: PlantModel, index: PlantIndex | None = None) -> Flow
         flow_src=src,
         flow_dst=dst,
         flow_data=data,
+        leg_flow=leg_flow,
+        leg_a=leg_a,
+        leg_b=leg_b,
+        leg_pair=leg_pair,
         pair_a=pair_a,
         pair_b=pair_b,
-        flow_pair=flow_pair,
         graph=graph,
     )

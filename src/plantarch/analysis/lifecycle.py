@@ -26,6 +26,16 @@ UNKNOWN_CRITICALITY_WEIGHT = 0.5
 STATUS_WEIGHT: dict[str, float] = {"ended": 1.0, "ending": 0.5}
 
 
+def level_weight(level: float | None) -> float:
+    """Risk weight of a Purdue level (lower levels weigh more)."""
+    return UNKNOWN_LEVEL_WEIGHT if level is None else LEVEL_WEIGHT.get(level, UNKNOWN_LEVEL_WEIGHT)
+
+
+def criticality_weight(criticality: str | None) -> float:
+    """Risk weight of a criticality."""
+    return UNKNOWN_CRITICALITY_WEIGHT if criticality is None else CRITICALITY_WEIGHT.get(criticality, 0.5)
+
+
 class LifecycleRisk(AnalysisItem):
     """A system out of support, or going out of support soon, with its weighted risk."""
 
@@ -52,9 +62,15 @@ def assess_lifecycle(model: PlantModel, today: date, index: PlantIndex | None = 
             status = "ending"
         else:
             continue
-        level_w = LEVEL_WEIGHT.get(system.purdue_level, UNKNOWN_LEVEL_WEIGHT) if system.purdue_level is not None else UNKNOWN_LEVEL_WEIGHT
+        level_w = (
+            LEVEL_WEIGHT.get(system.purdue_level, UNKNOWN_LEVEL_WEIGHT)
+            if system.purdue_level is not None
+            else UNKNOWN_LEVEL_WEIGHT
+        )
         crit = str(system.criticality) if system.criticality else None
-        crit_w = CRITICALITY_WEIGHT.get(crit, UNKNOWN_CRITICALITY_WEIGHT) if crit else UNKNOWN_CRITICALITY_WEIGHT
+        crit_w = (
+            CRITICALITY_WEIGHT.get(crit, UNKNOWN_CRITICALITY_WEIGHT) if crit else UNKNOWN_CRITICALITY_WEIGHT
+        )
         status_w = STATUS_WEIGHT[status]
         risk = round(100 * status_w * level_w * crit_w, 1)
         level = format_level(system.purdue_level)

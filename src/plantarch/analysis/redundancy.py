@@ -1,10 +1,11 @@
 """Redundancy: systems serving the same capability at the same scope, and duplicate infrastructure.
 
-Two systems overlap when they share a capability and one's ISA-95 location encloses the other's (a
-site historian and a line historian serve the same line), or when they are the same kind of data
-infrastructure (historian, broker, middleware, ...) at the same site. Overlapping pairs are joined
-into groups; a system with a recorded `justification` (an approved duplicate, e.g. a hot standby) is
-left out.
+Two systems overlap when they share a capability (of the manufacturing-operations, business or data
+families) and one's ISA-95 location encloses the other's (a site historian and a line historian
+serve the same line), or when they are the same kind of infrastructure (historian, broker, MES, ...)
+at the same site and Purdue level. Groups are formed per shared capability and merged when one holds
+the other; a group is reported when its overlap score reaches MIN_OVERLAP. A system with a recorded
+`justification` (an approved duplicate, e.g. a hot standby) is left out.
 """
 
 from __future__ import annotations
@@ -43,32 +44,44 @@ DUPLICATE_INFRASTRUCTURE: frozenset[str] = frozenset(
 """System kinds of which one per site is normally enough."""
 
 SCORE_SAMPLE = 200
+MIN_OVERLAP = 0.34
+"""Groups whose members overlap less than this (mean pairwise Jaccard of capabilities + kind) are
+partial overlaps, not redundancy: an MES that also collects data is not a second data logger."""
 
 
 class Redundancy(AnalysisItem):
     """A group of systems that serve the same capability at the same scope."""
 
-    capabilities: list[str] = Field(description="Capabilities (or kind:<kind>) served by more than one member.")
+    capabilities: list[str] = Field(
+        description="Capabilities (or kind:<kind>) served by more than one member."
+    )
     scope: str | None = Field(description="Innermost location enclosing every member; none = enterprise.")
-    overlap_score: float = Field(ge=0, le=1, description="Mean pairwise Jaccard overlap of what members serve.")
+    overlap_score: float = Field(
+        ge=0, le=1, description="Mean pairwise Jaccard overlap of what members serve."
+    )
     annual_cost: float = Field(description="Annual TCO of every member.")
     keep: str = Field(description="Member kept by the default rule (widest scope, longest support, ...).")
     redundant_cost: float = Field(description="Annual TCO of every member except `keep`: the cost tied up.")
     basis: str = Field(description="How redundant_cost was computed.")
 
 
-def _tokens(system: System, consolidating: set[str]) -> set[str]:
-    tokens = {c for c in system.capabilities if c in consolidating}
-    if system.kind in DUPLICATE_INFRASTRUCTURE:
-        tokens.add(f"kind:{system.kind}")
-    return tokens
+def _served(system: System) -> set[str]:
+    """Everything a system serves, for the overlap score: its capabilities and its kind."""
+    return {*system.capabilities, f"kind:{system.kind}"}
 
 
 def _keep(index: PlantIndex, members: list[System]) -> System:
     def rank(system: System) -> tuple[int, int, int, int, float, str]:
         depth = len(index.ancestors(system.location))
         support = system.lifecycle.end_of_support or date.max
-        return (depth, -support.toordinal(), -len(system.capabilities), -(system.users or 0), -system.costs.total, system.key)
+        return (
+            depth,
+            -support.toordinal(),
+            -len(system.capabilities),
+            -(system.users or 0),
+            -system.costs.total,
+            system.key,
+        )
 
     return min(members, key=rank)
 
@@ -87,13 +100,9 @@ def _overlap(token_sets: list[set[str]]) -> float:
     return round(sum(scores) / len(scores), 3) if scores else 0.0
 
 
-def find_redundancies(model: PlantModel, index: PlantIndex | None = None) -> list[Redundancy]:
-    """Every group of overlapping systems, with overlap score and the annual cost tied up."""
-    index = index or PlantIndex(model)
-    consolidating = {c.key for c in model.capabilities if c.category in CONSOLIDATION_CATEGORIES}
-    candidates = [s for s in model.systems if not s.justification]
-    tokens = {s.key: _tokens(s, consolidating) for s in candidates}
-    parent = {s.key: s.key for s in candidates}
+def _nested_groups(index: PlantIndex, systems: list[System]) -> list[set[str]]:
+    """Groups of systems (sharing one capability) whose locations nest, via union-find."""
+    parent = {s.key: s.key for s in systems}
 
     def find(key: str) -> str:
         while parent[key] != key:
@@ -101,35 +110,73 @@ def find_redundancies(model: PlantModel, index: PlantIndex | None = None) -> lis
             key = parent[key]
         return key
 
-    # token -> scope location -> systems at exactly that scope
-    at_scope: dict[str, dict[str | None, list[str]]] = {}
+    at: dict[str | None, list[str]] = {}
+    for system in systems:
+        scope = system.location if system.location in index.locations else None
+        at.setdefault(scope, []).append(system.key)
+    for scope, keys in at.items():
+        for key in keys[1:]:
+            parent[find(key)] = find(keys[0])
+        outer_scopes = (*index.ancestors(scope)[1:], None) if scope is not None else ()
+        for outer in outer_scopes:
+            for other in at.get(outer, ()):
+                parent[find(keys[0])] = find(other)
+    groups: dict[str, set[str]] = {}
+    for system in systems:
+        groups.setdefault(find(system.key), set()).add(system.key)
+    return [g for g in groups.values() if len(g) > 1]
+
+
+def redundant_systems(groups: list[Redundancy], site: str | None = None) -> dict[str, str]:
+    """Each system that is redundant in some group (not its kept member), once, with the group's site."""
+    result: dict[str, str] = {}
+    for group in groups:
+        if site is None or group.site == site:
+            for key in group.objects:
+                if key != group.keep:
+                    result.setdefault(key, group.site or "")
+    kept = {g.keep for g in groups}
+    return {k: s for k, s in result.items() if k not in kept}
+
+
+def find_redundancies(model: PlantModel, index: PlantIndex | None = None) -> list[Redundancy]:
+    """Every group of overlapping systems, with overlap score and the annual cost tied up."""
+    index = index or PlantIndex(model)
+    consolidating = {c.key for c in model.capabilities if c.category in CONSOLIDATION_CATEGORIES}
+    candidates = [s for s in model.systems if not s.justification]
+    by_key = {s.key: s for s in candidates}
+    by_capability: dict[str, list[System]] = {}
+    by_kind: dict[tuple[str, str | None, float | None], list[str]] = {}
     for system in candidates:
-        for token in tokens[system.key]:
-            scope = index.system_site(system) if token.startswith("kind:") else system.location
-            if scope is not None and scope not in index.locations:
-                scope = None
-            at_scope.setdefault(token, {}).setdefault(scope, []).append(system.key)
-    for by_scope in at_scope.values():
-        for scope, keys in by_scope.items():
-            for key in keys[1:]:
-                parent[find(key)] = find(keys[0])
-            for outer in (*index.ancestors(scope)[1:], None) if scope is not None else ():
-                for other in by_scope.get(outer, ()):
-                    parent[find(keys[0])] = find(other)
-    groups: dict[str, list[System]] = {}
-    for system in candidates:
-        if tokens[system.key]:
-            groups.setdefault(find(system.key), []).append(system)
+        for capability in system.capabilities:
+            if capability in consolidating:
+                by_capability.setdefault(capability, []).append(system)
+        if system.kind in DUPLICATE_INFRASTRUCTURE:
+            place = (str(system.kind), index.system_site(system), system.purdue_level)
+            by_kind.setdefault(place, []).append(system.key)
+    found: list[tuple[set[str], set[str]]] = []  # (members, what they share)
+    for capability, systems in by_capability.items():
+        found.extend((group, {capability}) for group in _nested_groups(index, systems))
+    for (kind, _site, _level), keys in by_kind.items():
+        if len(keys) > 1:
+            found.append((set(keys), {f"kind:{kind}"}))
+    # A group inside a larger one is the same finding: merge what they share.
+    found.sort(key=lambda g: (-len(g[0]), sorted(g[0])))
+    merged: list[tuple[set[str], set[str]]] = []
+    for group_keys, group_shared in found:
+        home = next((m for m in merged if group_keys <= m[0]), None)
+        if home is None:
+            merged.append((set(group_keys), set(group_shared)))
+        else:
+            home[1].update(group_shared)
+    groups = {frozenset(m): sh for m, sh in merged}
     result: list[Redundancy] = []
-    for members in groups.values():
-        if len(members) < 2:
+    for group_members, shared_set in groups.items():
+        members = sorted((by_key[k] for k in group_members), key=lambda s: s.key)
+        overlap = _overlap([_served(m) for m in members])
+        if overlap < MIN_OVERLAP:
             continue
-        members.sort(key=lambda s: s.key)
-        counts: dict[str, int] = {}
-        for member in members:
-            for token in tokens[member.key]:
-                counts[token] = counts.get(token, 0) + 1
-        shared = sorted(t for t, n in counts.items() if n > 1)
+        shared = sorted(shared_set)
         keep = _keep(index, members)
         total = sum(m.costs.total for m in members)
         redundant = total - keep.costs.total
@@ -144,7 +191,7 @@ def find_redundancies(model: PlantModel, index: PlantIndex | None = None) -> lis
                 f"{'the enterprise' if scope is None else scope}: {names}.",
                 capabilities=shared,
                 scope=scope,
-                overlap_score=_overlap([tokens[m.key] for m in members]),
+                overlap_score=overlap,
                 annual_cost=round(total, 2),
                 keep=keep.key,
                 redundant_cost=round(redundant, 2),

@@ -14,7 +14,7 @@ from plantarch.analysis.graph import FlowGraph, PlantIndex, build_flow_graph
 from plantarch.analysis.item import AnalysisItem
 from plantarch.analysis.lifecycle import LifecycleRisk, assess_lifecycle
 from plantarch.analysis.metrics import KeyMetrics, shop_floor_paths, standards_conformance
-from plantarch.analysis.redundancy import Redundancy, find_redundancies
+from plantarch.analysis.redundancy import Redundancy, find_redundancies, redundant_systems
 from plantarch.analysis.resilience import SinglePointOfFailure, find_single_points_of_failure
 from plantarch.analysis.silos import Silo, find_silos
 from plantarch.model import PlantModel
@@ -50,13 +50,14 @@ def _metrics(
     sizes: dict[str | None, tuple[int, int, int]],
 ) -> KeyMetrics:
     complexity: Complexity = report["complexity"]  # type: ignore[assignment]
-    summary = complexity.overall if site is None else next(
-        (s for s in complexity.sites if s.site == site), None
+    summary = (
+        complexity.overall if site is None else next((s for s in complexity.sites if s.site == site), None)
     )
     redundancies: list[Redundancy] = report["redundancies"]  # type: ignore[assignment]
     lifecycle: list[LifecycleRisk] = report["lifecycle"]  # type: ignore[assignment]
     cost: CostSummary = report["cost"]  # type: ignore[assignment]
     systems, assets, flows = sizes.get(site, (0, 0, 0))
+    costs = {s.key: s.costs.total for s in model.systems}
     tco = cost.total if site is None else next((g.total for g in cost.sites if g.key == site), 0.0)
     shop, to_erp = paths.get(site, (0, 0))
     return KeyMetrics(
@@ -68,7 +69,7 @@ def _metrics(
         point_to_point_interfaces=summary.point_to_point if summary else 0,
         silos=_count(report["silos"], site),  # type: ignore[arg-type]
         redundancy_groups=_count(redundancies, site),  # type: ignore[arg-type]
-        redundant_spend=round(sum(r.redundant_cost for r in redundancies if site is None or r.site == site), 2),
+        redundant_spend=round(sum(costs[k] for k in redundant_systems(redundancies, site)), 2),
         annual_tco=tco,
         end_of_support=sum(1 for r in lifecycle if r.status == "ended" and (site is None or r.site == site)),
         ending_soon=sum(1 for r in lifecycle if r.status == "ending" and (site is None or r.site == site)),
@@ -89,7 +90,9 @@ def _sizes(model: PlantModel, graph: FlowGraph) -> dict[str | None, tuple[int, i
     asset_site = [code.get(index.site_of_location(a.location), 0) for a in model.assets]
     assets = np.bincount(np.array(asset_site, dtype=np.int64), minlength=len(sites))
     flows = np.bincount(node_site[graph.flow_src], minlength=len(sites))  # -1 (unknown) maps to 0
-    result = {site: (int(systems[i]), int(assets[i]), int(flows[i])) for i, site in enumerate(sites) if site}
+    result: dict[str | None, tuple[int, int, int]] = {
+        site: (int(systems[i]), int(assets[i]), int(flows[i])) for i, site in enumerate(sites) if site
+    }
     result[None] = (len(model.systems), len(model.assets), len(model.flows))
     return result
 
@@ -115,6 +118,6 @@ def analyze(
     sizes = _sizes(model, graph)
     overall = _metrics(None, model, graph, parts, paths, sizes)
     if conformance:
-        overall.standards_conformance, overall.standards_note = standards_conformance(model)
+        overall.standards_conformance, overall.standards_note = standards_conformance(model, today)
     sites = [_metrics(site, model, graph, parts, paths, sizes) for site in index.sites]
-    return AnalysisReport(today=today, metrics=overall, sites=sites, **parts)  # type: ignore[arg-type]
+    return AnalysisReport(today=today, metrics=overall, sites=sites, **parts)

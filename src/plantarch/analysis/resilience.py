@@ -1,9 +1,9 @@
 """Resilience: single points of failure on the data paths between critical systems.
 
-An articulation point (a system whose loss splits the flow graph) or a bridge (an interface whose loss
-does) is reported when it separates critical systems (criticality high or critical) from each other.
-The parts are counted on the block-cut tree of the graph in linear time, so the analysis scales to
-millions of flows.
+The flow graph is restricted to critical systems (criticality `critical`): an articulation point
+of that graph (a system whose loss splits it) or a bridge (an interface whose loss does) cuts the data
+paths between critical systems. The parts on each side are counted on the block-cut tree in linear
+time, so the analysis scales to millions of flows.
 """
 
 from __future__ import annotations
@@ -101,9 +101,9 @@ class _BlockCutTree:
                         self.sample[p].extend(self.sample[t][: SAMPLE - len(self.sample[p])])
             for t in order:
                 self.tout[t] = self.tin[t] + span[t] - 1
-            self.root_sample[start] = [(self.tin[t], n) for t in order for n in self.members[t] if critical[n]][
-                : SAMPLE * 4
-            ]
+            self.root_sample[start] = [
+                (self.tin[t], n) for t in order for n in self.members[t] if critical[n]
+            ][: SAMPLE * 4]
 
     def outside(self, t: int) -> list[int]:
         """Sampled critical nodes of t's tree that are not under t."""
@@ -113,20 +113,29 @@ class _BlockCutTree:
 
 def find_single_points_of_failure(graph: FlowGraph) -> list[SinglePointOfFailure]:
     """Systems and interfaces whose loss separates critical systems from each other."""
-    critical = [n.critical for n in graph.nodes]
-    if sum(critical) < 2:
+    chosen = [i for i, n in enumerate(graph.nodes) if n.critical]
+    if len(chosen) < 2:
         return []
-    tree = _BlockCutTree(graph.graph, critical)
-    key = graph.key
+    sub = graph.graph.subgraph(chosen)
+    original: list[int] = [sub[i] for i in sub.node_indices()]
+    critical = [True] * len(original)
+    tree = _BlockCutTree(sub, critical)
+
+    def key(node: int) -> str:
+        return graph.key(original[node])
+
     result: list[SinglePointOfFailure] = []
 
-    def add(kind: Literal["system", "interface"], objects: list[str], sides: list[tuple[int, list[int]]]) -> None:
+    def add(
+        kind: Literal["system", "interface"], objects: list[str], sides: list[tuple[int, list[int]]]
+    ) -> None:
         sides = sorted((s for s in sides if s[0] > 0), key=lambda s: -s[0])
         if len(sides) < 2:
             return
         named = [[key(n) for n in sample] for _, sample in sides]
         parts = [count for count, _ in sides]
         cut_off = sum(parts[1:])
+        examples = [k for side in named[1:] for k in side][:SAMPLE]
         node = graph.node(objects[0])
         flows = [f.key for f in graph.flows_between(objects[0], objects[1])] if kind == "interface" else []
         what = objects[0] if kind == "system" else f"the interface {objects[0]} ↔ {objects[1]}"
@@ -134,9 +143,8 @@ def find_single_points_of_failure(graph: FlowGraph) -> list[SinglePointOfFailure
             SinglePointOfFailure(
                 site=node.site if node else None,
                 objects=objects,
-                why=f"Losing {what} cuts {cut_off} critical system(s) (e.g. "
-                f"{', '.join(sum(named[1:], [])[:SAMPLE])}) off from {parts[0]} others (e.g. "
-                f"{', '.join(named[0])}).",
+                why=f"Losing {what} cuts {cut_off} critical system(s) (e.g. {', '.join(examples)}) off "
+                f"from {parts[0]} others (e.g. {', '.join(named[0])}).",
                 kind=kind,
                 parts=parts,
                 cut_off=cut_off,
@@ -162,7 +170,10 @@ def find_single_points_of_failure(graph: FlowGraph) -> list[SinglePointOfFailure
         if tree.parent[b] >= 0:
             sides = [(tree.subtree[b], tree.sample[b]), (total - tree.subtree[b], tree.outside(b))]
         else:  # the whole component is this one interface
-            sides = [(int(critical[u]), [u] if critical[u] else []), (int(critical[v]), [v] if critical[v] else [])]
+            sides = [
+                (int(critical[u]), [u] if critical[u] else []),
+                (int(critical[v]), [v] if critical[v] else []),
+            ]
         add("interface", sorted([key(u), key(v)]), sides)
     result.sort(key=lambda s: (-s.cut_off, s.kind, s.objects))
     return result

@@ -14,6 +14,9 @@ from plantarch.model import LocationKind, format_level
 MAX_LISTED = 100
 """Objects listed per item; larger groups give their size instead of every key."""
 
+QUIET_KINDS = frozenset(TRANSIT_KINDS | MANAGEMENT_KINDS | {"other"})
+"""Kinds that need not exchange production data, so an isolated one is no silo."""
+
 AREA_KINDS = frozenset(
     {
         LocationKind.AREA,
@@ -29,7 +32,7 @@ class Silo(AnalysisItem):
     """A system, group or plant area whose data stays where it is produced."""
 
     kind: Literal["isolated", "group", "area"] = Field(
-        description="isolated: no data flows; group: flows stay in one level or zone; area: no path to level 4+."
+        description="isolated: no data flows; group: data stays in one level or zone; area: no path to L4+."
     )
     size: int = Field(description="How many systems (or nodes, for an area) are in it.")
     zones: list[str] = Field(default_factory=list)
@@ -57,7 +60,12 @@ def find_silos(graph: FlowGraph) -> list[Silo]:
         site = _site_of(graph, members)
         if len(members) == 1:
             node = nodes[0]
-            if not node.is_system or node.kind in TRANSIT_KINDS or node.kind in MANAGEMENT_KINDS:
+            if (
+                not node.is_system
+                or node.kind in TRANSIT_KINDS
+                or node.kind in MANAGEMENT_KINDS
+                or node.kind == "other"
+            ):
                 continue
             silos.append(
                 Silo(
@@ -132,7 +140,9 @@ def _cut_off_areas(graph: FlowGraph, reaches_business: list[bool]) -> list[Silo]
                 kind="area",
                 size=len(nodes),
                 zones=sorted({graph.nodes[n].zone for n in nodes if graph.nodes[n].zone}),
-                levels=sorted({format_level(graph.nodes[n].level) for n in nodes if graph.nodes[n].level is not None}),
+                levels=sorted(
+                    {format_level(graph.nodes[n].level) for n in nodes if graph.nodes[n].level is not None}
+                ),
             )
         )
     return result

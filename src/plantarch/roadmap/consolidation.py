@@ -57,46 +57,80 @@ def _fit(fits: dict[str, tuple[list[Score], list[Score]]], key: str) -> float:
     return sum(s.value * s.weight for s in technical) + sum(s.value * s.weight for s in functional)
 
 
+def _move(
+    retired: str,
+    partner: str,
+    flow_keys: list[str],
+    target: str,
+    members: list[str],
+    retire_into: dict[str, str],
+    target_partners: set[str],
+) -> InterfaceMove:
+    """What to do with one interface of `retired`, a system being retired into target."""
+    successor = retire_into.get(partner, partner)
+    if partner in members or successor == target:
+        return InterfaceMove(
+            partner=partner, flows=flow_keys, action="drop", why="within the consolidated group"
+        )
+    if successor in target_partners:
+        return InterfaceMove(
+            partner=partner,
+            flows=flow_keys,
+            action="drop",
+            why=f"{target} already exchanges data with {successor}",
+        )
+    if successor != partner and partner < retired:
+        return InterfaceMove(
+            partner=partner,
+            flows=flow_keys,
+            action="drop",
+            why=f"moved once, with the retirement of {partner}",
+        )
+    if successor != partner:
+        why = f"{partner} is retired into {successor} too: connect {target} to {successor}"
+    else:
+        why = f"re-point {partner} to {target}"
+    return InterfaceMove(partner=partner, flows=flow_keys, action="re-point", why=why)
+
+
 def plan_consolidations(
     graph: FlowGraph,
     redundancies: list[Redundancy],
     fits: dict[str, tuple[list[Score], list[Score]]],
     settings: RoadmapSettings,
 ) -> list[Consolidation]:
-    """Choose the best-fitting member of each redundancy group as target; retire the rest into it."""
+    """Choose the best-fitting member of each redundancy group as target; retire the rest into it.
+
+    Groups are taken in the order given (most money tied up first); a system already retired by an
+    earlier group is left out of later ones, so no system is both kept and retired.
+    """
     systems = graph.index.systems
-    result: list[Consolidation] = []
+    retire_into: dict[str, str] = {}
+    chosen: list[tuple[Redundancy, list[str], str]] = []
     for group in redundancies:
-        members = group.objects
+        members = [m for m in group.objects if m not in retire_into]
+        if len(members) < 2:
+            continue
         target = max(members, key=lambda k: (round(_fit(fits, k), 6), k == group.keep, -members.index(k)))
-        retired = [m for m in members if m != target]
-        target_partners = _partners(graph, target)
+        for member in members:
+            if member != target:
+                retire_into[member] = target
+        chosen.append((group, members, target))
+    result: list[Consolidation] = []
+    decommission = settings.decommission_days * settings.labour_rate_per_day
+    for group, members, target in chosen:
+        target_partners = set(_partners(graph, target))
         retirements = []
-        for key in retired:
-            moves: list[InterfaceMove] = []
-            for partner, flows in sorted(_partners(graph, key).items()):
-                flow_keys = [f.key for f in flows]
-                if partner in members:
-                    moves.append(
-                        InterfaceMove(partner=partner, flows=flow_keys, action="drop", why="within the consolidated group")
-                    )
-                elif partner in target_partners:
-                    moves.append(
-                        InterfaceMove(
-                            partner=partner, flows=flow_keys, action="drop", why=f"{target} already exchanges data with it"
-                        )
-                    )
-                else:
-                    moves.append(
-                        InterfaceMove(
-                            partner=partner, flows=flow_keys, action="re-point", why=f"re-point to {target}"
-                        )
-                    )
+        for key in members:
+            if key == target:
+                continue
+            moves = [
+                _move(key, partner, [f.key for f in flows], target, members, retire_into, target_partners)
+                for partner, flows in sorted(_partners(graph, key).items())
+            ]
             moved = sum(1 for m in moves if m.action == "re-point")
             interface_cost = moved * settings.migration_cost_per_interface
-            decommission = settings.decommission_days * settings.labour_rate_per_day
-            system = systems[key]
-            costs = system.costs
+            costs = systems[key].costs
             retirements.append(
                 Retirement(
                     system=key,

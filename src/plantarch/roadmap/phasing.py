@@ -133,7 +133,9 @@ def order_and_phase(actions: list[Action], settings: RoadmapSettings) -> list[Ac
     return sorted(actions, key=lambda a: (a.phase, -a.annual_saving.value, a.key))
 
 
-def _monthly(actions: list[Action], settings: RoadmapSettings, months: int) -> tuple[list[float], list[float]]:
+def _monthly(
+    actions: list[Action], settings: RoadmapSettings, months: int
+) -> tuple[list[float], list[float]]:
     """One-off spend and savings per month of the horizon for a set of phased actions."""
     spend = [0.0] * months
     earn = [0.0] * months
@@ -152,7 +154,7 @@ def _net(spend: list[float], earn: list[float]) -> list[float]:
 
 
 def _npv(flows: list[float], rate: float) -> float:
-    return sum(cf / (1 + rate) ** ((m + 1) / 12) for m, cf in enumerate(flows))
+    return float(sum(cf / (1 + rate) ** ((m + 1) / 12) for m, cf in enumerate(flows)))
 
 
 def _payback(flows: list[float]) -> int | None:
@@ -163,7 +165,7 @@ def _payback(flows: list[float]) -> int | None:
         spent = spent or cf < 0
         if spent and total >= 0:
             return m + 1
-    return None
+    return None if spent else 0
 
 
 def build_phases(actions: list[Action], settings: RoadmapSettings) -> tuple[list[Phase], CashFlow]:
@@ -187,7 +189,8 @@ def build_phases(actions: list[Action], settings: RoadmapSettings) -> tuple[list
                 end_month=number * settings.phase_months,
                 actions=[a.key for a in mine],
                 one_off=Figure(
-                    value=round(one_off, 2), basis=" + ".join(f"{a.key} {money(a.one_off.value)}" for a in mine)
+                    value=round(one_off, 2),
+                    basis=" + ".join(f"{a.key} {money(a.one_off.value)}" for a in mine),
                 ),
                 annual_savings=Figure(
                     value=round(saving, 2),
@@ -207,8 +210,8 @@ def build_phases(actions: list[Action], settings: RoadmapSettings) -> tuple[list
                 ),
                 npv=Figure(
                     value=round(_npv(flows, rate), 2),
-                    basis=f"this phase's monthly cash flows over {settings.horizon_years} years discounted at "
-                    f"{rate:.1%} a year",
+                    basis=f"this phase's monthly cash flows over {settings.horizon_years} years "
+                    f"discounted at {rate:.1%} a year",
                 ),
             )
         )
@@ -239,13 +242,15 @@ def build_phases(actions: list[Action], settings: RoadmapSettings) -> tuple[list
         ),
         payback_month=Figure(
             value=float(payback) if payback is not None else -1.0,
-            basis="first month in which the plan's cumulative net cash flow turns positive; -1 = not within "
+            basis="first month in which the plan's cumulative net cash flow turns positive (0 = nothing "
+            "spent); -1 = not within "
             f"the {settings.horizon_years}-year horizon",
         ),
         npv=Figure(
             value=round(_npv(flows, rate), 2),
-            basis=f"monthly net cash flows over {settings.horizon_years} years discounted at {rate:.1%} a year "
-            f"(one-off spread over each phase's {settings.phase_months} months, savings from the month after)",
+            basis=f"monthly net cash flows over {settings.horizon_years} years discounted at {rate:.1%} a "
+            f"year (one-off spread over each phase's {settings.phase_months} months, savings from the "
+            "month after)",
         ),
     )
     return phases, cash

@@ -6,9 +6,13 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from plantarch.analysis.complexity import interfaces
 from plantarch.analysis.graph import FlowGraph, build_flow_graph
-from plantarch.analysis.lifecycle import CRITICALITY_WEIGHT, LEVEL_WEIGHT, UNKNOWN_CRITICALITY_WEIGHT, UNKNOWN_LEVEL_WEIGHT
+from plantarch.analysis.lifecycle import (
+    CRITICALITY_WEIGHT,
+    LEVEL_WEIGHT,
+    UNKNOWN_CRITICALITY_WEIGHT,
+    UNKNOWN_LEVEL_WEIGHT,
+)
 from plantarch.analysis.report import AnalysisReport, analyze
 from plantarch.model import PlantModel, System, format_level
 from plantarch.roadmap.consolidation import Consolidation, Retirement, plan_consolidations
@@ -31,7 +35,8 @@ class Roadmap(BaseModel):
     phases: list[Phase]
     cash_flow: CashFlow
     review: list[str] = Field(
-        default_factory=list, description="Systems classed Eliminate with no consolidation target: decide by hand."
+        default_factory=list,
+        description="Systems classed Eliminate with no consolidation target: decide by hand.",
     )
 
 
@@ -46,14 +51,16 @@ def _risk(system: System, touched: int, settings: RoadmapSettings) -> tuple[Figu
     return (
         Figure(
             value=value,
-            basis=f"level {format_level(level)} weight {level_w} × criticality {crit or 'unknown'} weight {crit_w} "
-            f"× interfaces touched min(1, 0.5 + 0.1 × {touched}) = {spread:g}",
+            basis=f"level {format_level(level)} weight {level_w} × criticality {crit or 'unknown'} weight "
+            f"{crit_w} × interfaces touched min(1, 0.5 + 0.1 × {touched}) = {spread:g}",
         ),
         high,
     )
 
 
-def _retire_action(system: System, retirement: Retirement, depends: list[str], settings: RoadmapSettings) -> Action:
+def _retire_action(
+    system: System, retirement: Retirement, depends: list[str], settings: RoadmapSettings
+) -> Action:
     moved = sum(1 for m in retirement.interfaces if m.action == "re-point")
     risk, high = _risk(system, len(retirement.interfaces), settings)
     return Action(
@@ -67,7 +74,8 @@ def _retire_action(system: System, retirement: Retirement, depends: list[str], s
         risk=risk,
         high_risk=high,
         depends_on=depends,
-        why=f"consolidate {system.key} into {retirement.target}: re-point {moved} interface(s), then retire it",
+        why=f"consolidate {system.key} into {retirement.target}: re-point {moved} interface(s), then "
+        "retire it",
     )
 
 
@@ -84,9 +92,9 @@ def _upgrade_action(system: System, touched: int, settings: RoadmapSettings, tod
         purdue_level=system.purdue_level,
         one_off=Figure(
             value=round(labour + purchase, 2),
-            basis=f"{settings.upgrade_days:g} upgrade_days × {money(settings.labour_rate_per_day)} labour_rate_per_day"
-            f" + {settings.upgrade_licence_factor:g} upgrade_licence_factor × (licence {money(costs.licence)} + "
-            f"maintenance {money(costs.maintenance)})",
+            basis=f"{settings.upgrade_days:g} upgrade_days × {money(settings.labour_rate_per_day)} "
+            f"labour_rate_per_day + {settings.upgrade_licence_factor:g} upgrade_licence_factor × (licence "
+            f"{money(costs.licence)} + maintenance {money(costs.maintenance)})",
         ),
         annual_saving=Figure(value=0.0, basis="an upgrade removes risk, not running cost"),
         risk=risk,
@@ -114,14 +122,13 @@ def build_roadmap(
     retire_into = {r.system: r.target for c in consolidations for r in c.retire}
     assessments = classify(graph, fits, retire_into, settings)
     systems = graph.index.systems
-    facts = interfaces(graph)
     unsupported = {r.objects[0] for r in report.lifecycle}
     actions: list[Action] = []
     upgrades: set[str] = set()
     for assessment in assessments:
         if assessment.time_class == "migrate" and assessment.system in unsupported:
             system = systems[assessment.system]
-            touched = int(facts.total[graph.node_of[system.key]])
+            touched = len(graph.neighbours[graph.node_of[system.key]])
             actions.append(_upgrade_action(system, touched, settings, today))
             upgrades.add(system.key)
     for consolidation in consolidations:
@@ -131,7 +138,9 @@ def build_roadmap(
             actions.append(_retire_action(systems[retirement.system], retirement, depends, settings))
     actions = order_and_phase(actions, settings)
     phases, cash = build_phases(actions, settings)
-    review = sorted(a.system for a in assessments if a.time_class == "eliminate" and a.consolidate_into is None)
+    review = sorted(
+        a.system for a in assessments if a.time_class == "eliminate" and a.consolidate_into is None
+    )
     return Roadmap(
         today=today,
         settings=settings,

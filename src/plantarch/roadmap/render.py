@@ -63,21 +63,25 @@ def render_text(roadmap: Roadmap) -> str:
     for t in roadmap.time_classes:
         counts[t.time_class] = counts.get(t.time_class, 0) + 1
     lines.append(
-        "TIME: " + ", ".join(f"{c} {counts.get(c, 0)}" for c in ("tolerate", "invest", "migrate", "eliminate"))
+        "TIME: "
+        + ", ".join(f"{c} {counts.get(c, 0)}" for c in ("tolerate", "invest", "migrate", "eliminate"))
     )
     for t in roadmap.time_classes:
         if t.time_class in ("migrate", "eliminate"):
             lines.append(
-                f"  {t.time_class:<9} {t.system:<24} tech {t.technical_fit:.2f} func {t.functional_fit:.2f}  {t.why}"
+                f"  {t.time_class:<9} {t.system:<24} tech {t.technical_fit:.2f} "
+                f"func {t.functional_fit:.2f}  {t.why}"
             )
     lines += ["", f"Consolidations ({len(roadmap.consolidations)})"]
     for c in roadmap.consolidations:
         retired = ", ".join(r.system for r in c.retire)
-        lines.append(f"  {', '.join(c.capabilities)} at {c.scope or 'enterprise'}: keep {c.target}, retire {retired}")
+        lines.append(
+            f"  {', '.join(c.capabilities)} at {c.scope or 'enterprise'}: keep {c.target}, retire {retired}"
+        )
         for r in c.retire:
             moves = [m for m in r.interfaces if m.action == "re-point"]
-            if moves:
-                lines.append(f"    {r.system}: re-point {', '.join(m.partner for m in moves)} to {r.target}")
+            for move in moves:
+                lines.append(f"    {r.system}: {move.why} ({', '.join(move.flows)})")
     lines += ["", "Phases"]
     for p in roadmap.phases:
         lines.append(

@@ -50,17 +50,27 @@ class RoadmapSettings(BaseModel):
     )
     labour_rate_per_day: float = Field(default=800.0, ge=0, description="Cost of one engineer-day.")
     decommission_days: float = Field(default=10.0, ge=0, description="Engineer-days to retire one system.")
-    upgrade_days: float = Field(default=30.0, ge=0, description="Engineer-days to upgrade an out-of-support system.")
+    upgrade_days: float = Field(
+        default=30.0, ge=0, description="Engineer-days to upgrade an out-of-support system."
+    )
     upgrade_licence_factor: float = Field(
-        default=1.0, ge=0, description="New-version purchase, as a multiple of the annual licence + maintenance."
+        default=1.0,
+        ge=0,
+        description="New-version purchase, as a multiple of the annual licence + maintenance.",
     )
     max_actions_per_phase: int = Field(default=6, ge=1, description="Changes one phase can absorb.")
     max_high_risk_per_phase: int = Field(
         default=1, ge=1, description="High-risk changes at low Purdue levels allowed in one phase."
     )
-    high_risk_threshold: float = Field(default=0.5, ge=0, le=1, description="Risk at or above this is high.")
+    high_risk_threshold: float = Field(default=0.4, ge=0, le=1, description="Risk at or above this is high.")
     low_level_max: float = Field(default=2.0, description="Purdue levels at or below this count as low.")
     fit_threshold: float = Field(default=0.5, ge=0, le=1, description="Fit at or above this is high (TIME).")
+    unsupported_technical_cap: float = Field(
+        default=0.3,
+        ge=0,
+        le=1,
+        description="Technical fit of a system whose support has ended is at most this.",
+    )
     technical_weights: TechnicalWeights = Field(default_factory=TechnicalWeights)
     functional_weights: FunctionalWeights = Field(default_factory=FunctionalWeights)
 

@@ -7,7 +7,8 @@ its redundancy group's capabilities it serves; 1 when it is the only provider) a
 to the busiest comparable system). High/low is decided by `fit_threshold`:
 Invest = high technical + high functional, Migrate = low technical + high functional,
 Tolerate = high technical + low functional, Eliminate = low both — and a system consolidated into
-another is Eliminate whatever its scores.
+another is Eliminate whatever its scores. A system whose support has ended has its technical fit
+capped at `unsupported_technical_cap` (a knock-out criterion).
 """
 
 from __future__ import annotations
@@ -121,7 +122,9 @@ def assess_fit(
                 name="findings",
                 value=round(1 / (1 + n), 3),
                 weight=tw["findings"],
-                why=f"{n} analysis finding(s) name it (silo, gap, complexity)" if n else "no analysis finding names it",
+                why=f"{n} analysis finding(s) name it (silo, gap, complexity)"
+                if n
+                else "no analysis finding names it",
             ),
             Score(
                 name="integration",
@@ -138,13 +141,13 @@ def assess_fit(
                 else "not a single point of failure",
             ),
         ]
-        group = group_of.get(system.key)
+        peers = group_of.get(system.key)
         mine = tokens(system)
-        if group:
-            union = set().union(*(tokens(systems[k]) for k in group))
+        if peers:
+            union = set().union(*(tokens(systems[k]) for k in peers))
             coverage = round(len(mine & union) / len(union), 3) if union else 0.5
             cov_why = f"serves {len(mine & union)} of the {len(union)} capabilities of its redundancy group"
-            peers_max = max(systems[k].users or 0 for k in group)
+            peers_max = max(systems[k].users or 0 for k in peers)
         elif system.capabilities:
             coverage, cov_why = 1.0, "sole provider of its capabilities at its scope"
             peers_max = max_users_kind.get(system.kind, 0)
@@ -176,6 +179,9 @@ def classify(
     for system in graph.model.systems:
         technical, functional = fits[system.key]
         tech, func = _weighted(technical), _weighted(functional)
+        capped = technical[0].value == 0.0 and tech > settings.unsupported_technical_cap
+        if capped:  # out of support is a knock-out, whatever else is good about it
+            tech = settings.unsupported_technical_cap
         target = retire_into.get(system.key)
         if target is not None:
             time_class: TimeClass = "eliminate"
@@ -192,6 +198,8 @@ def classify(
                 f"technical fit {tech:.2f} is {'high' if high_t else 'low'} and functional fit "
                 f"{func:.2f} is {'high' if high_f else 'low'} (threshold {threshold})"
             )
+            if capped:
+                why += f"; technical fit capped at {tech:.2f} because support has ended"
         node = graph.nodes[graph.node_of[system.key]]
         result.append(
             TimeAssessment(
