@@ -117,7 +117,7 @@ class Checker:
                 for scoped in rule.kinds:
                     if scoped == kind:
                         targets[rule.id].add((kind, key))
-                    if kind in rule.reads or scoped == kind:
+                    if kind in rule.reads:
                         targets[rule.id].update((scoped, k) for k in touched.get(scoped, ()))
         if waived_rules:
             self._waivers = WaiverIndex(self.ctx.waivers.values())

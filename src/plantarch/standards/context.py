@@ -158,6 +158,30 @@ class PlantContext:
         """Every flow an endpoint sends or receives."""
         return [self.flows[f] for f in self.flows_by_endpoint.get(key, ()) if f in self.flows]
 
+    def systems_of(self, key: str) -> set[str]:
+        """The system an endpoint is, or the systems an asset runs (with the asset itself)."""
+        asset = self.assets.get(key)
+        return {key} | set(asset.systems) if asset is not None else {key}
+
+    def declared_between(self, observed: Flow) -> bool:
+        """True when a declared flow joins the systems of an observed flow's ends (either way round)
+        with a compatible protocol and port: the wire shows that declared flow."""
+        ours, theirs = self.systems_of(observed.source), self.systems_of(observed.target)
+        for end in ours:
+            for key in self.flows_by_endpoint.get(end, ()):
+                flow = self.flows.get(key)
+                if flow is None or str(flow.origin) != "declared":
+                    continue
+                other = flow.target if flow.source == end else flow.source
+                if other not in theirs:
+                    continue
+                if None not in (flow.protocol, observed.protocol) and flow.protocol != observed.protocol:
+                    continue
+                if None not in (flow.port, observed.port) and flow.port != observed.port:
+                    continue
+                return True
+        return False
+
     def is_dmz(self, ep: Endpoint | None) -> bool:
         """True when an endpoint sits in a level 3.5 DMZ."""
         if ep is None:
@@ -367,6 +391,12 @@ class PlantContext:
             self.flows[key] = new
             self._index_flow(new)
             ends |= {new.source, new.target}
+        hosts = set(ends)
+        for e in ends:
+            if e in self.assets:
+                hosts |= set(self.assets[e].systems)
+            hosts |= self.assets_of_system.get(e, set())
+        touched["flow"] |= self._flows_touching(hosts)  # flows between the same systems
         touched["system"] = {e for e in ends if e in self.systems}
         touched["asset"] = {e for e in ends if e in self.assets}
         return touched

@@ -61,8 +61,13 @@ class CleartextProtocol(RuleType):
 
 def rule_allows(rule: ConduitRule, flow: Flow, source_zone: str) -> bool:
     """True when one allow-list entry admits the flow initiated from `source_zone`."""
-    if rule.protocol is not None and rule.protocol != flow.protocol:
-        return False
+    if rule.protocol is not None:
+        if flow.protocol is None:
+            # Discovery could not name it (TLS, a proprietary protocol): the port decides, as at the firewall.
+            if rule.port is None:
+                return False
+        elif rule.protocol != flow.protocol:
+            return False
     if rule.port is not None and rule.port != flow.port:
         return False
     return rule.source_zone is None or rule.source_zone == source_zone

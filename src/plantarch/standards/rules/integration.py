@@ -39,7 +39,7 @@ class ApprovedIntegration(RuleType):
         "Business systems integrate through approved patterns (broker/UNS, OPC UA, approved middleware)."
     )
     kinds = frozenset({"flow"})
-    reads = frozenset({"system", "asset"})
+    reads = frozenset({"system", "asset", "flow"})
     Params = ApprovedIntegrationParams
     fix = (
         "Publish the data to the broker / Unified Namespace (or the approved middleware) and let the "
@@ -55,6 +55,8 @@ class ApprovedIntegration(RuleType):
         business = set(params.business_kinds)
         if not (src.roles & business and dst.roles & business):
             return None
+        if str(flow.origin) == "observed" and ctx.declared_between(flow):
+            return None  # the wire shows a declared integration, which carries the verdict
         if flow.pattern is not None:
             # A declared pattern decides: point-to-point through a relay is still point-to-point.
             if str(flow.pattern) in params.approved_patterns:
