@@ -102,6 +102,8 @@ def kind_from_class(ci_class: str, as_system: bool) -> str | None:
     """The model kind for a CMDB class (system kind for software, asset kind for hardware)."""
     lowered = _class_name(ci_class)
     if as_system:
+        if lowered.startswith("db_") or "database" in lowered:
+            return "database"
         kind = parse_system_kind(lowered)
         return None if kind == "other" else str(kind)
     return next((kind for word, kind in _ASSET_KINDS if word in lowered), None)
