@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 from collections import defaultdict
 from datetime import date
+from pathlib import Path
 
 import pytest
 import rustworkx as rx
@@ -297,3 +298,13 @@ def test_hidden_flows_are_undeclared_and_touch_known_or_unknown_hosts(model: Pla
             assert pair not in declared, hidden.key
     stale = model.index("flow")[STALE_FLOW]
     assert stale.origin == "declared"  # type: ignore[attr-defined]
+
+
+def test_docs_name_every_planted_problem_and_object() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "demo-plant.md").read_text(encoding="utf-8")
+    keys = {p.key for p in PLANTED_PROBLEMS} | {k for p in PLANTED_PROBLEMS for k in p.objects}
+    keys |= (
+        {k for k, _ in COMPLIANT_EXAMPLES} | {h.key for h in HIDDEN_FLOWS} | {h.src_ip for h in HIDDEN_FLOWS}
+    )
+    missing = sorted(k for k in keys if f"`{k}`" not in docs and k not in docs)
+    assert missing == []

@@ -131,7 +131,7 @@ PLANTED_PROBLEMS: tuple[PlantedProblem, ...] = (
         "redundant-historians",
         "Three historians serve process-historian at the Riverside site",
         HISTORIANS,
-        check="duplicate capability without justification: hist-canary-rp, hist-proficy-legacy",
+        check="CAP-001 on hist-canary-rp and hist-proficy-legacy (hist-pi-site, since 2011, is incumbent)",
         analysis="redundancy: process-historian at riverside-plant, 3 systems, redundant spend = costs of "
         "hist-canary-rp + hist-proficy-legacy",
         roadmap="consolidate on hist-pi-site; retire hist-canary-rp and hist-proficy-legacy after migrating "
@@ -141,15 +141,15 @@ PLANTED_PROBLEMS: tuple[PlantedProblem, ...] = (
         "level4-to-level1",
         "ERP reads the filler PLC directly (level 4 to level 1)",
         ("erp-sap-to-l1-plc-filler", "erp-sap", "l1-plc-filler"),
-        check="no direct flow between levels 4/5 and 0-2; IT/OT traffic must terminate in the DMZ",
-        also="no conduit joins z-enterprise and z-line1-cell, so the conduit rule fires too",
+        check="SEG-001 (level 4 to 1) and SEG-002 (IT/OT not through the DMZ) on the flow",
+        also="SEG-005 too: no conduit joins z-enterprise and z-line1-cell",
         roadmap="migrate: ERP takes counts from MES (or the UNS) instead of the PLC",
     ),
     PlantedProblem(
         "eol-hmis",
         "Three end-of-support HMIs on the lines (level 2)",
         EOL_HMIS,
-        check="end-of-support software in levels <= 3",
+        check="LIFE-001 on each HMI (end of support at level <= 3)",
         analysis="lifecycle and risk: end-of-support systems weighted by level and criticality",
         roadmap="replace (Migrate); they are also counted in the end-of-support metric",
     ),
@@ -157,7 +157,7 @@ PLANTED_PROBLEMS: tuple[PlantedProblem, ...] = (
         "eol-legacy-historian",
         "The legacy Proficy historian is out of support (level 3)",
         ("hist-proficy-legacy",),
-        check="end-of-support software in levels <= 3",
+        check="LIFE-001 (end of support 2022-12-31 at level 3)",
         analysis="lifecycle and risk",
         roadmap="Eliminate (part of the historian consolidation)",
     ),
@@ -173,16 +173,16 @@ PLANTED_PROBLEMS: tuple[PlantedProblem, ...] = (
         "point-to-point-spaghetti",
         "Point-to-point spaghetti between Riverside's business systems",
         SPAGHETTI_FLOWS,
-        check="integrations use approved patterns; no point-to-point between business systems",
-        analysis="integration complexity: 19 point-to-point interfaces among 7 business systems at "
-        "Riverside where a hub needs 7 connections",
+        check="INT-001 on each of the 19 flows",
+        analysis="integration complexity: 19 point-to-point interfaces among 8 business systems at "
+        "Riverside where a hub needs 8 connections",
         roadmap="migrate the interfaces onto int-mulesoft (as Millbrook does)",
     ),
     PlantedProblem(
         "cleartext-modbus-across-zones",
         "Plain Modbus/TCP from site operations into the utilities cell",
         ("ems-rp-to-power-meters", "ems-rp", "ut-power-meters"),
-        check="cleartext industrial protocols do not cross a zone boundary (z-site-ops to z-utilities)",
+        check="SEG-003: cleartext Modbus crosses from z-site-ops to z-utilities",
         also="the conduit c-site-ops-utilities allows it: allow-listed is not the same as safe",
         roadmap="Invest: an OPC UA gateway in the utilities cell",
     ),
@@ -190,20 +190,20 @@ PLANTED_PROBLEMS: tuple[PlantedProblem, ...] = (
         "flow-not-on-allow-list",
         "MES copies files from the Line 1 SCADA over SMB, which the conduit does not allow",
         ("mes-rp-to-l1-scada-batch-files", "c-site-ops-line1"),
-        check="every flow crossing zones is allowed by its conduit (smb/445 is not on c-site-ops-line1)",
+        check="SEG-005: smb/445 is not on the allow-list of c-site-ops-line1",
     ),
     PlantedProblem(
         "dual-homed-host",
         "The Line 2 engineering PC has a leg in the cell and one in site operations",
         ("l2-ews-pc", "l2-ews"),  # the host, and the system it runs
-        check="no dual-homed host other than a firewall bridges zones of different security level "
-        "(10.20.2.50 in z-line2-cell SL 2, 10.30.0.52 in z-site-ops SL 3)",
+        check="SEG-006 on the host and on its system (10.20.2.50 in z-line2-cell SL-T 2, "
+        "10.30.0.52 in z-site-ops SL-T 3)",
     ),
     PlantedProblem(
         "zone-below-target",
         "The utilities cell achieves SL 1 against a target of SL 2",
         ("z-utilities",),
-        check="achieved security level below target",
+        check="SL-002: achieved SL 1 below target SL 2",
     ),
     PlantedProblem(
         "vendor-bypass",
@@ -214,21 +214,21 @@ PLANTED_PROBLEMS: tuple[PlantedProblem, ...] = (
             "l2-hmi-palletizer",
             "l2-4g-router",
         ),
-        check="no internet or vendor remote access into levels <= 3 except through a DMZ jump host",
-        also="no conduit joins z-vendor and z-line2-cell",
+        check="ACC-001: vendor access into level 2 without the DMZ jump host",
+        also="SEG-005 too: no conduit joins z-vendor and z-line2-cell",
     ),
     PlantedProblem(
         "system-without-owner",
         "The Line 2 OEE dashboard has no owner",
         ("oee-grafana-l2",),
-        check="every system has an owner, criticality and lifecycle dates",
+        check="INV-001: no owner",
     ),
     PlantedProblem(
         "duplicate-capability-unjustified",
         "A second CMMS for the utilities team, without justification",
         ("cmms-upkeep", "cmms-maximo"),
-        check="a system may not duplicate a capability served at the same scope without justification "
-        "(maintenance-execution-management, maintenance-tracking at riverside-plant)",
+        check="CAP-001 on cmms-upkeep (maintenance-execution-management, maintenance-tracking at "
+        "riverside-plant, already served by cmms-maximo)",
         analysis="redundancy: CMMS at riverside-plant",
         roadmap="consolidate on cmms-maximo; retire cmms-upkeep",
     ),
@@ -250,7 +250,7 @@ PLANTED_PROBLEMS: tuple[PlantedProblem, ...] = (
         "hidden-dependencies",
         "Five conversations in the demo capture that nobody declared",
         tuple(h.key for h in HIDDEN_FLOWS),
-        check="observed flows no conduit allows: the MES, Canary and QMS ones cross zones unallowed",
+        check="on observed data: conduit and segmentation rules once discovery has reconciled the capture",
         analysis="drift: observed, not declared (hidden dependencies); unknown hosts 10.20.2.199, 192.0.2.44",
         capture_only=True,
     ),
