@@ -22,7 +22,7 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 def test_json_summary_has_the_documented_fields(tmp_path: Path) -> None:
     capture = write(tmp_path / "m.pcap", pcap_bytes(FRAMES))
-    result = run("discover", "pcap", str(capture), "--format", "json", "--no-record", cwd=tmp_path)
+    result = run("discover", "pcap", str(capture), "--format", "json", "--dry-run", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)
     assert doc["packets"] == 5 and doc["bytes"] == sum(len(f) for f in FRAMES)
@@ -38,7 +38,7 @@ def test_json_summary_has_the_documented_fields(tmp_path: Path) -> None:
 def test_truncated_capture_prints_what_was_kept_and_exits_3(tmp_path: Path) -> None:
     data = pcap_bytes(FRAMES)
     capture = write(tmp_path / "t.pcap", data[:-10])
-    result = run("discover", "pcap", str(capture), "--format", "json", "--no-record", cwd=tmp_path)
+    result = run("discover", "pcap", str(capture), "--format", "json", "--dry-run", cwd=tmp_path)
     assert result.returncode == 3
     assert json.loads(result.stdout)["packets"] == 4
     assert "byte offset" in result.stderr and "Traceback" not in result.stderr
@@ -46,15 +46,15 @@ def test_truncated_capture_prints_what_was_kept_and_exits_3(tmp_path: Path) -> N
 
 def test_bad_input_exits_2_with_the_file_named(tmp_path: Path) -> None:
     bogus = write(tmp_path / "notes.pcap", b"just some text")
-    result = run("discover", "pcap", str(bogus), "--no-record", cwd=tmp_path)
+    result = run("discover", "pcap", str(bogus), "--dry-run", cwd=tmp_path)
     assert result.returncode == 2
     assert "notes.pcap" in result.stderr and "offset 0" in result.stderr
-    missing = run("discover", "pcap", str(tmp_path / "nope.pcap"), "--no-record", cwd=tmp_path)
+    missing = run("discover", "pcap", str(tmp_path / "nope.pcap"), "--dry-run", cwd=tmp_path)
     assert missing.returncode == 2 and "nope.pcap" in missing.stderr
 
 
 def test_discover_zeek_json(shared_data: Path, tmp_path: Path) -> None:
-    result = run("discover", "zeek", str(shared_data / "zeek/icsnpp-dnp3"), "--format", "json", "--no-record",
+    result = run("discover", "zeek", str(shared_data / "zeek/icsnpp-dnp3"), "--format", "json", "--dry-run",
                  cwd=tmp_path)  # fmt: skip
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)

@@ -130,8 +130,8 @@ def test_memory_is_bounded_by_flows_not_packets(tmp_path: Path) -> None:
     frames = SESSION[:3] + [SESSION[3], SESSION[4]] * 10_000
     table, _ = read_captures([write(tmp_path / "big.pcap", pcap_bytes(frames))], chunk_bytes=256 * 1024)
     assert table.packets == 20_003
-    assert len(table.flows) == 1
-    (state,) = table.flows.values()
+    assert len(table) == 1
+    (state,) = table.flows
     assert len(state.samples) <= 12
 
 

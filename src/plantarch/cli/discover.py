@@ -2,42 +2,38 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from plantarch.analysis.drift import DriftReport
+from plantarch.cli.common import (
+    AuthorOption,
+    DatabaseOption,
+    FormatOption,
+    OutputFormat,
+    WorkspaceOption,
+    author_name,
+    console,
+    err_console,
+    open_target,
+    print_json,
+)
 from plantarch.cli.groups import discover_app
 from plantarch.discovery.observation import ObservationBatch
 from plantarch.model.vocabulary import format_level
 
-console = Console()
-err_console = Console(stderr=True)
-
 FilesArg = Annotated[list[Path], typer.Argument(help="Capture files: pcap, pcapng, optionally .gz.")]
-FormatOpt = Annotated[str, typer.Option("--format", help="text or json.")]
-WorkspaceOpt = Annotated[
-    Path, typer.Option("--workspace", help="Workspace directory holding the SQLite store.")
+DryRunOption = Annotated[
+    bool, typer.Option("--dry-run", help="Show what the capture shows without writing to the store.")
 ]
-DatabaseOpt = Annotated[str | None, typer.Option("--database", help="PostgreSQL URL instead of a workspace.")]
-RecordOpt = Annotated[bool, typer.Option("--record/--no-record", help="Record observations in the store.")]
-AuthorOpt = Annotated[str, typer.Option("--author", help="Author of the recorded change set.")]
 
 
-def _check_format(fmt: str) -> None:
-    if fmt not in ("text", "json"):
-        from plantarch.errors import InputError
-
-        raise InputError(f"unknown format '{fmt}': use text or json", field="--format")
-
-
-def batch_json(batch: ObservationBatch, recorded: dict[str, Any] | None = None) -> dict[str, Any]:
+def batch_json(batch: ObservationBatch, result: dict[str, Any] | None, dry_run: bool) -> dict[str, Any]:
     """The JSON document `discover pcap|zeek --format json` prints."""
     out: dict[str, Any] = {
         "packets": batch.summary.get("packets", 0),
@@ -46,9 +42,10 @@ def batch_json(batch: ObservationBatch, recorded: dict[str, Any] | None = None) 
         "flows": [f.model_dump(mode="json") for f in batch.flows],
         "summary": batch.summary,
         "warnings": batch.warnings,
+        "dry_run": dry_run,
     }
-    if recorded is not None:
-        out["recorded"] = recorded
+    if result is not None:
+        out["result"] = result
     return out
 
 
@@ -88,39 +85,44 @@ def _print_batch(batch: ObservationBatch) -> None:
         err_console.print(f"[yellow]warning:[/] {w}", highlight=False)
 
 
-def _record(
-    batch: ObservationBatch, workspace: Path, database: str | None, author: str
-) -> dict[str, Any] | None:
-    """Record the batch in the store through reconcile (one change set) and say what changed."""
+def _record(batch: ObservationBatch, workspace: Path | None, database: str | None, author: str | None) -> Any:
+    """Record the batch in the store through reconcile, as one change set."""
     from plantarch.discovery.reconcile import reconcile
-    from plantarch.store import open_store
 
-    store = open_store(workspace=None if database else workspace, database=database)
-    try:
-        result = reconcile(store, batch, author=author)
-    finally:
-        store.close()
-    return {
-        "revision": result.revision,
-        "counts": result.counts(),
-        "conflicts": len(result.conflicts),
-        "warnings": result.warnings,
-    }
+    with open_target(workspace, database) as store:
+        return reconcile(store, batch, author=author_name(author))
+
+
+def _report(batch: ObservationBatch, result: Any, fmt: OutputFormat, dry_run: bool) -> None:
+    if fmt is OutputFormat.JSON:
+        summary = None if result is None else result.model_dump(mode="json") | {"counts": result.counts()}
+        print_json(batch_json(batch, summary, dry_run))
+        return
+    _print_batch(batch)
+    if result is None:
+        console.print("dry run: nothing written")
+    elif result.revision is None:
+        console.print("nothing changed: the inventory already holds everything observed")
+    else:
+        parts = [
+            f"{kind}s {n['created']} created, {n['updated']} updated, {n['unchanged']} unchanged"
+            for kind, n in result.counts().items()
+        ]
+        console.print(f"revision {result.revision}: " + "; ".join(parts))
 
 
 def discover_pcap_command(
     files: FilesArg,
-    fmt: FormatOpt = "text",
-    workspace: WorkspaceOpt = Path(".plantarch"),
-    database: DatabaseOpt = None,
-    record: RecordOpt = True,
-    author: AuthorOpt = "discovery",
+    dry_run: DryRunOption = False,
+    author: AuthorOption = None,
+    fmt: FormatOption = OutputFormat.TEXT,
+    workspace: WorkspaceOption = None,
+    database: DatabaseOption = None,
 ) -> None:
     """Passive discovery from packet captures: hosts, flows, protocols, identity, Purdue levels."""
     from plantarch.discovery.pcap.source import discover_pcap, raise_if_partial
     from plantarch.errors import InputError
 
-    _check_format(fmt)
     for f in files:
         if not f.is_file():
             raise InputError("capture file not found or not a file", file=str(f))
@@ -144,52 +146,40 @@ def discover_pcap_command(
             progress.update(task, completed=done, total=max(total, 1), packets=packets, rate=rate)
 
         batch = discover_pcap(files, progress=update)
-    recorded = _record(batch, workspace, database, author) if record else None
-    if fmt == "json":
-        typer.echo(json.dumps(batch_json(batch, recorded), indent=2))
-    else:
-        _print_batch(batch)
+    # A damaged capture is still recorded (everything before the damage), then reported as partial.
+    result = None if dry_run else _record(batch, workspace, database, author)
+    _report(batch, result, fmt, dry_run)
     raise_if_partial(batch)
 
 
 def discover_zeek_command(
     directories: Annotated[list[Path], typer.Argument(help="Directories (or files) of Zeek / ICSNPP logs.")],
-    fmt: FormatOpt = "text",
-    workspace: WorkspaceOpt = Path(".plantarch"),
-    database: DatabaseOpt = None,
-    record: RecordOpt = True,
-    author: AuthorOpt = "discovery",
+    dry_run: DryRunOption = False,
+    author: AuthorOption = None,
+    fmt: FormatOption = OutputFormat.TEXT,
+    workspace: WorkspaceOption = None,
+    database: DatabaseOption = None,
 ) -> None:
     """Hosts and flows from Zeek TSV/JSON logs, including the ICSNPP industrial protocol logs."""
     from plantarch.discovery.zeek import discover_zeek
 
-    _check_format(fmt)
     batch = discover_zeek(directories)
-    recorded = _record(batch, workspace, database, author) if record else None
-    if fmt == "json":
-        typer.echo(json.dumps(batch_json(batch, recorded), indent=2))
-    else:
-        _print_batch(batch)
+    result = None if dry_run else _record(batch, workspace, database, author)
+    _report(batch, result, fmt, dry_run)
 
 
 def drift_command(
-    fmt: FormatOpt = "text",
-    workspace: WorkspaceOpt = Path(".plantarch"),
-    database: DatabaseOpt = None,
+    fmt: FormatOption = OutputFormat.TEXT,
+    workspace: WorkspaceOption = None,
+    database: DatabaseOption = None,
 ) -> None:
     """Declared vs observed: hidden flows, undeclared assets, stale assets and flows."""
     from plantarch.analysis.drift import detect_drift
-    from plantarch.store import open_store
 
-    _check_format(fmt)
-    store = open_store(workspace=None if database else workspace, database=database)
-    try:
+    with open_target(workspace, database) as store:
         report = detect_drift(store.load_model())
-    finally:
-        store.close()
-    if fmt == "json":
-        doc = {"summary": report.summary(), **report.model_dump(mode="json")}
-        typer.echo(json.dumps(doc, indent=2))
+    if fmt is OutputFormat.JSON:
+        print_json({"summary": report.summary(), **report.model_dump(mode="json")})
         return
     _print_drift(report)
 

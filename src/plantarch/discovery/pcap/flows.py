@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 import numpy.typing as npt
@@ -55,11 +56,66 @@ class FlowState:
     """(direction, payload) of the first payload-bearing packets; direction 0 means a -> b."""
 
 
+class FlowColumns:
+    """Per-flow counters as growable numpy columns (one row per flow)."""
+
+    NAMES = (
+        "kind", "proto", "addr_a", "addr_b", "port_a", "port_b", "packets_ab", "packets_ba", "bytes_ab",
+        "bytes_ba", "first", "last", "first_dir", "syn_from", "synack_from", "mac_a", "mac_b", "vlan",
+    )  # fmt: skip
+    FLOATS = frozenset({"first", "last"})
+    DEFAULTS: ClassVar[dict[str, int]] = {"syn_from": -1, "synack_from": -1, "mac_a": -1, "mac_b": -1}
+    kind: npt.NDArray[np.int64]
+    proto: npt.NDArray[np.int64]
+    addr_a: npt.NDArray[np.int64]
+    addr_b: npt.NDArray[np.int64]
+    port_a: npt.NDArray[np.int64]
+    port_b: npt.NDArray[np.int64]
+    packets_ab: npt.NDArray[np.int64]
+    packets_ba: npt.NDArray[np.int64]
+    bytes_ab: npt.NDArray[np.int64]
+    bytes_ba: npt.NDArray[np.int64]
+    first: npt.NDArray[np.float64]
+    last: npt.NDArray[np.float64]
+    first_dir: npt.NDArray[np.int64]
+    syn_from: npt.NDArray[np.int64]
+    synack_from: npt.NDArray[np.int64]
+    mac_a: npt.NDArray[np.int64]
+    mac_b: npt.NDArray[np.int64]
+    vlan: npt.NDArray[np.int64]
+    sampled: npt.NDArray[np.int64]
+
+    def __init__(self) -> None:
+        self.size = 0
+        self.capacity = 1024
+        for name in (*self.NAMES, "sampled"):
+            dtype = np.float64 if name in self.FLOATS else np.int64
+            setattr(self, name, np.full(self.capacity, self.DEFAULTS.get(name, 0), dtype=dtype))
+
+    def append(self, **values: npt.NDArray[np.int64] | npt.NDArray[np.float64]) -> None:
+        """Add rows: the given columns take the values, the others their defaults."""
+        count = len(next(iter(values.values())))
+        if self.size + count > self.capacity:
+            while self.size + count > self.capacity:
+                self.capacity *= 2
+            for name in (*self.NAMES, "sampled"):
+                old = getattr(self, name)
+                grown = np.full(self.capacity, self.DEFAULTS.get(name, 0), dtype=old.dtype)
+                grown[: self.size] = old[: self.size]
+                setattr(self, name, grown)
+        for name, value in values.items():
+            getattr(self, name)[self.size : self.size + count] = value
+        self.size += count
+
+
 @dataclass
 class FlowTable:
     """Flows, ARP bindings and counters accumulated over a whole capture."""
 
-    flows: dict[tuple[int, int, int, int, int, int], FlowState] = field(default_factory=dict)
+    columns: FlowColumns = field(default_factory=lambda: FlowColumns())
+    index: dict[tuple[int, int, int], int] = field(default_factory=dict)
+    """(address a, address b, kind|proto|ports) -> flow number in `columns`."""
+    samples: list[list[tuple[int, bytes]]] = field(default_factory=list)
     arp: dict[int, tuple[int, float, float]] = field(default_factory=dict)
     """IPv4 address -> (MAC, first seen, last seen) announced by ARP (sender fields)."""
     v6_ids: dict[bytes, int] = field(default_factory=dict)
@@ -73,10 +129,25 @@ class FlowTable:
     first_ts: float | None = None
     last_ts: float | None = None
 
+    def __len__(self) -> int:
+        """Number of flows."""
+        return len(self.samples)
+
+    @property
+    def flows(self) -> list[FlowState]:
+        """Every flow as a FlowState (built on demand; the table itself is columnar)."""
+        c = self.columns
+        n = len(self)
+        cols = [getattr(c, name)[:n].tolist() for name in FlowColumns.NAMES]
+        states = [FlowState(*row) for row in zip(*cols, strict=True)]
+        for state, samples in zip(states, self.samples, strict=True):
+            state.samples = samples
+        return states
+
     def address(self, addr: int) -> str:
         """Render an address id as text (IPv4 dotted quad or IPv6)."""
         if addr < V6_BASE:
-            return str(ipaddress.IPv4Address(addr))
+            return f"{addr >> 24}.{(addr >> 16) & 255}.{(addr >> 8) & 255}.{addr & 255}"
         return str(ipaddress.IPv6Address(self.v6_list[addr - V6_BASE]))
 
     def add(self, dec: DecodedBlock) -> None:
@@ -194,71 +265,62 @@ class FlowTable:
         mac_a = _first_value(group, has_mac & (direction == 0), macs, g)
         mac_b = _first_value(group, has_mac & (direction == 1), macs, g)
         vlan = dec.vlan[pidx][starts]
+        # Find or create each group's flow number: one dict lookup per group, the rest is vectorised.
+        keys = list(zip(a[starts].tolist(), b[starts].tolist(), k3[starts].tolist(), strict=True))
+        index = self.index
+        ids = np.fromiter((index.get(k, -1) for k in keys), dtype=np.int64, count=g)
+        new = np.flatnonzero(ids < 0)
+        if new.shape[0]:
+            first_id = len(self.samples)
+            for n_, j in enumerate(new.tolist()):
+                index[keys[j]] = first_id + n_
+            ids[new] = np.arange(first_id, first_id + new.shape[0])
+            self.samples.extend([] for _ in range(new.shape[0]))
+            k3n = k3[starts[new]]
+            self.columns.append(
+                kind=k3n >> 56,
+                proto=(k3n >> 32) & 0xFFFFFF,
+                addr_a=a[starts[new]],
+                addr_b=b[starts[new]],
+                port_a=(k3n >> 16) & 0xFFFF,
+                port_b=k3n & 0xFFFF,
+                first=t_first[new],
+                last=t_last[new],
+                first_dir=direction[starts[new]],
+                vlan=vlan[new],
+            )
+        c = self.columns
+        c.packets_ab[ids] += pk_all - pk_ba
+        c.packets_ba[ids] += pk_ba
+        c.bytes_ab[ids] += by_all - by_ba
+        c.bytes_ba[ids] += by_ba
+        c.first[ids] = np.minimum(c.first[ids], t_first)
+        c.last[ids] = np.maximum(c.last[ids], t_last)
+        for name, value in (
+            ("syn_from", syn_from),
+            ("synack_from", synack_from),
+            ("mac_a", mac_a),
+            ("mac_b", mac_b),
+        ):
+            col = getattr(c, name)
+            col[ids] = np.where(col[ids] < 0, value, col[ids])
         # Sample the first payload-bearing packets of each flow that still needs samples.
         plen = dec.payload_len[pidx]
         bearing = plen > 0
         rank = np.cumsum(bearing) - 1
         rank = rank - np.concatenate(([0], np.cumsum(bearing)))[starts][group]
-        keys_a, keys_b, keys_3 = a[starts].tolist(), b[starts].tolist(), k3[starts].tolist()
-        need = np.zeros(g, dtype=np.int64)
-        states: list[FlowState] = []
-        flows = self.flows
-        for j in range(g):
-            k3j = keys_3[j]
-            key = (
-                k3j >> 56,
-                (k3j >> 32) & 0xFFFFFF,
-                keys_a[j],
-                keys_b[j],
-                (k3j >> 16) & 0xFFFF,
-                k3j & 0xFFFF,
-            )
-            st = flows.get(key)
-            if st is None:
-                st = FlowState(key[0], key[1], key[2], key[3], key[4], key[5])
-                st.first = float(t_first[j])
-                st.first_dir = int(direction[starts[j]])
-                st.vlan = int(vlan[j])
-                flows[key] = st
-            states.append(st)
-            need[j] = SAMPLES_PER_FLOW - len(st.samples)
+        need = SAMPLES_PER_FLOW - c.sampled[ids]
         take = np.flatnonzero(bearing & (rank < need[group]))
-        data = blk.data
-        p_off = dec.payload_off[pidx[take]].tolist()
-        p_len = np.minimum(plen[take], SAMPLE_BYTES).tolist()
-        for t, o, ln in zip(take.tolist(), p_off, p_len, strict=True):
-            states[group[t]].samples.append((int(direction[t]), data[o : o + ln].tobytes()))
-        cols = zip(
-            states,
-            (pk_all - pk_ba).tolist(),
-            pk_ba.tolist(),
-            (by_all - by_ba).tolist(),
-            by_ba.tolist(),
-            t_first.tolist(),
-            t_last.tolist(),
-            syn_from.tolist(),
-            synack_from.tolist(),
-            mac_a.tolist(),
-            mac_b.tolist(),
-            strict=True,
-        )
-        for st, pab, pba, bab, bba, tf, tl, sf, saf, ma, mb in cols:
-            st.packets_ab += pab
-            st.packets_ba += pba
-            st.bytes_ab += bab
-            st.bytes_ba += bba
-            if tf < st.first:
-                st.first = tf
-            if tl > st.last:
-                st.last = tl
-            if st.syn_from < 0:
-                st.syn_from = sf
-            if st.synack_from < 0:
-                st.synack_from = saf
-            if st.mac_a < 0:
-                st.mac_a = ma
-            if st.mac_b < 0:
-                st.mac_b = mb
+        if take.shape[0]:
+            np.add.at(c.sampled, ids[group[take]], 1)
+            data = blk.data
+            p_off = dec.payload_off[pidx[take]].tolist()
+            p_len = np.minimum(plen[take], SAMPLE_BYTES).tolist()
+            owner = ids[group[take]].tolist()
+            dirs = direction[take].tolist()
+            samples = self.samples
+            for fid, d, o, ln in zip(owner, dirs, p_off, p_len, strict=True):
+                samples[fid].append((d, data[o : o + ln].tobytes()))
 
 
 def _first_side(

@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import Any
 
 from netaddr import EUI, NotRegisteredError
 
@@ -37,6 +38,7 @@ ROUTER_MAC_IPS = 3
 """A MAC seen with more IP sources than this is a router or firewall: it names no single IP host."""
 
 
+@lru_cache(maxsize=65536)
 def mac_text(mac: int) -> str:
     """Render a 48-bit MAC as lower-case colon notation."""
     return ":".join(f"{(mac >> s) & 0xFF:02x}" for s in range(40, -8, -8))
@@ -51,13 +53,14 @@ def oui_vendor(mac: str) -> str | None:
         return None
 
 
+@lru_cache(maxsize=65536)
 def is_host_address(address: str) -> bool:
     """Unicast addresses that can belong to a device (no multicast, broadcast or unspecified)."""
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return False
-    if ip.is_multicast or ip.is_unspecified or (ip.is_loopback and ip.version == 6):
+    if ip.is_multicast or ip.is_unspecified:
         return False
     return not (ip.version == 4 and int(ip) == 0xFFFFFFFF)
 
@@ -120,7 +123,7 @@ def build_inventory(table: FlowTable) -> Inventory:
     hosts: dict[str, _Host] = {}
     ip_macs: dict[str, Counter[str]] = defaultdict(Counter)
     mac_ips: dict[str, set[str]] = defaultdict(set)
-    flows: list[FlowObservation] = []
+    merged: dict[tuple[str, str, str, int | None, str | None], list[Any]] = {}
     protocols: Counter[str] = Counter()
     name_hits: list[tuple[str, str, str]] = []
     identities: list[tuple[str, str, dict[str, str]]] = []  # (kind, address, identity)
@@ -134,7 +137,7 @@ def build_inventory(table: FlowTable) -> Inventory:
             )
         return h
 
-    for st in table.flows.values():
+    for st in table.flows:
         if st.kind == KIND_L2:
             a, b = mac_text(st.addr_a), mac_text(st.addr_b)
             client = st.first_dir
@@ -178,21 +181,20 @@ def build_inventory(table: FlowTable) -> Inventory:
         src, dst = (a, b) if client == 0 else (b, a)
         if protocol:
             protocols[protocol] += 1
-        packets = st.packets_ab + st.packets_ba
-        flows.append(
-            FlowObservation(
-                src=src,
-                dst=dst,
-                transport=transport,
-                port=port,
-                protocol=protocol,
-                packets=packets,
-                bytes=st.bytes_ab + st.bytes_ba,
-                first_seen=_ts(st.first),
-                last_seen=_ts(st.last),
-                confidence=confidence,
-            )
-        )
+        key = (src, dst, transport, port, protocol)
+        acc = merged.get(key)
+        if acc is None:
+            merged[key] = [
+                st.packets_ab + st.packets_ba,
+                st.bytes_ab + st.bytes_ba,
+                st.first,
+                st.last,
+                confidence,
+            ]
+        else:
+            acc[0] += st.packets_ab + st.packets_ba
+            acc[1] += st.bytes_ab + st.bytes_ba
+            acc[2], acc[3], acc[4] = min(acc[2], st.first), max(acc[3], st.last), max(acc[4], confidence)
         sent = {a: st.packets_ab, b: st.packets_ba}
         for addr, kind in zip((a, b), kinds, strict=True):
             if (kind == "ip" and not is_host_address(addr)) or (kind == "mac" and int(addr[:2], 16) & 1):
@@ -218,7 +220,23 @@ def build_inventory(table: FlowTable) -> Inventory:
     _drop_silent_broadcasts(hosts, sources)
     _bind_macs(table, hosts, ip_macs, mac_ips)
     _apply_l2_facts(hosts, identities, name_hits)
-    return Inventory(_finish(hosts), merge_flows(flows), dict(sorted(protocols.items())))
+    flows = [
+        FlowObservation.model_construct(
+            src=src, dst=dst, transport=transport, port=port, protocol=protocol, packets=packets, bytes=size,
+            first_seen=_ts(first), last_seen=_ts(last), confidence=confidence,
+        )
+        for (src, dst, transport, port, protocol), (packets, size, first, last, confidence) in sorted(
+            merged.items(), key=_flow_order
+        )
+    ]  # fmt: skip
+    return Inventory(_finish(hosts), flows, dict(sorted(protocols.items())))
+
+
+def _flow_order(
+    item: tuple[tuple[str, str, str, int | None, str | None], Any],
+) -> tuple[str, str, str, int, str]:
+    src, dst, transport, port, protocol = item[0]
+    return (src, dst, transport, port or 0, protocol or "")
 
 
 def merge_flows(flows: list[FlowObservation]) -> list[FlowObservation]:

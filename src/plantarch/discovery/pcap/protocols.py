@@ -277,6 +277,33 @@ class Identification:
     server: int
 
 
+def _candidates(p: bytes) -> tuple[str, ...]:
+    """Protocols whose framing the first bytes allow (a cheap filter before the full signatures)."""
+    if len(p) < 4:
+        return ()
+    b0, b1 = p[0], p[1]
+    found: list[str] = []
+    if p[2] == 0 and p[3] == 0:
+        found.append("modbus")
+    if b0 == 3 and b1 == 0:
+        found += ("s7comm", "mms")
+    if (b1 == 0 and b0 in (0x01, 0x04, 0x63, 0x64, 0x65, 0x66, 0x6F, 0x70)) or p[:2] == b"\x02\x00":
+        found.append("enip")
+    if p[:3] in OPCUA_TYPES:
+        found.append("opcua")
+    if b0 == 0x81:
+        found.append("bacnet")
+    if b0 == 0x68:
+        found.append("iec104")
+    if b0 == 0x05 and b1 == 0x64:
+        found.append("dnp3")
+    if b0 in (1, 2):
+        found.append("hart-ip")
+    if b0 == 0 and b1 == 0:
+        found.append("ads")
+    return tuple(found)
+
+
 def identify(transport: str, port_a: int, port_b: int, samples: list[tuple[int, bytes]]) -> Identification:
     """Name the protocol of a TCP/UDP flow from its sampled payloads, confirmed by port."""
     ports = TCP_PORTS if transport == "tcp" else UDP_PORTS
@@ -296,7 +323,7 @@ def identify(transport: str, port_a: int, port_b: int, samples: list[tuple[int, 
             if hits and proto in ("s7comm", "mms", "mqtt", "ads"):
                 # TCP segmentation and connection setup frames dilute these; one clear hit is enough.
                 return Identification(proto, 0.9, side)
-        for proto in STRONG:
+        for proto in STRONG.intersection([c for p in payloads[:3] for c in _candidates(p)]):
             hits = sum(1 for p in payloads if SIGNATURES[proto](p))
             if hits and hits * 2 >= len(payloads) and (hits >= 2 or len(payloads) == 1):
                 return Identification(proto, 0.8, -1)

@@ -74,6 +74,18 @@ class PacketBlock:
         """Number of packets in the block."""
         return int(self.offsets.shape[0])
 
+    def head(self, count: int) -> PacketBlock:
+        """The first `count` packets of the block."""
+        return PacketBlock(
+            data=self.data,
+            offsets=self.offsets[:count],
+            caplen=self.caplen[:count],
+            wirelen=self.wirelen[:count],
+            ts=self.ts[:count],
+            linktype=self.linktype[:count],
+            file_offset=self.file_offset,
+        )
+
 
 @dataclass
 class _Interface:
@@ -159,33 +171,40 @@ class CaptureReader:
         base = 24
         leftover = b""
         while True:
-            chunk = self._read(stream, self.chunk_bytes)
-            at_eof = len(chunk) < self.chunk_bytes
-            buf = leftover + chunk if leftover else chunk
-            n = len(buf)
+            arr, n, at_eof = self._fill(stream, leftover)
             offs: list[int] = []
             append = offs.append
             unpack = hdr.unpack_from
             off = 0
-            bad: str | None = None
+            raw = arr.data
+            # The hot loop: one unpack per record; the length sanity check runs once, after it.
             while off + 16 <= n:
-                incl = unpack(buf, off + 8)[0]
-                if incl > max_record:
-                    bad = f"record length {incl} exceeds the maximum {max_record} (corrupt record header)"
-                    break
-                end = off + 16 + incl
+                end = off + 16 + unpack(raw, off + 8)[0]
                 if end > n:
                     break
                 append(off)
                 off = end
+            bad: str | None = None
             if offs:
-                yield self._pcap_block(buf, offs, dt, scale, linktype, base)
+                block = self._pcap_block(arr, offs, dt, scale, linktype, base)
+                too_long = np.flatnonzero(block.caplen > max_record)
+                if too_long.shape[0]:
+                    first = int(too_long[0])
+                    off = offs[first]
+                    bad = f"record length {int(block.caplen[first])} exceeds the maximum {max_record}"
+                    block = block.head(first)
+                if block.count:
+                    yield block
+            if bad is None and off + 16 <= n:
+                incl = unpack(raw, off + 8)[0]
+                if incl > max_record:
+                    bad = f"record length {incl} exceeds the maximum {max_record}"
             if bad is not None:
-                self.damage = CaptureDamage(base + off, bad)
+                self.damage = CaptureDamage(base + off, bad + " (corrupt record header)")
                 return
             if self.damage is not None:
                 return
-            leftover = buf[off:]
+            leftover = arr[off:n].tobytes()
             base += off
             if at_eof:
                 if leftover:
@@ -194,14 +213,39 @@ class CaptureReader:
                     )
                 return
 
+    def _fill(self, stream: BinaryIO, leftover: bytes) -> tuple[npt.NDArray[np.uint8], int, bool]:
+        """A fresh buffer holding the leftover bytes, the next chunk and zero padding: (buffer, size, eof)."""
+        arr = np.empty(len(leftover) + self.chunk_bytes + PAD, dtype=np.uint8)
+        arr[: len(leftover)] = np.frombuffer(leftover, dtype=np.uint8)
+        view = memoryview(arr)[len(leftover) : len(leftover) + self.chunk_bytes]  # type: ignore[arg-type]
+        got = 0
+        try:
+            while got < self.chunk_bytes:
+                count = stream.readinto(view[got:])  # type: ignore[attr-defined]
+                if not count:
+                    break
+                got += count
+        except (OSError, EOFError, gzip.BadGzipFile) as exc:
+            self.damage = self.damage or CaptureDamage(
+                self.bytes_read + got, f"compressed stream is corrupt: {exc}"
+            )
+        self.bytes_read += got
+        n = len(leftover) + got
+        arr[n : n + PAD] = 0
+        return arr, n, got < self.chunk_bytes
+
     @staticmethod
     def _pcap_block(
-        buf: bytes, offs: list[int], dt: np.dtype[np.uint32], scale: float, linktype: int, base: int
+        data: npt.NDArray[np.uint8],
+        offs: list[int],
+        dt: np.dtype[np.uint32],
+        scale: float,
+        linktype: int,
+        base: int,
     ) -> PacketBlock:
-        data = np.frombuffer(buf + bytes(PAD), dtype=np.uint8)
         start = np.asarray(offs, dtype=np.int64)
-        idx = start[:, None] + np.arange(16, dtype=np.int64)
-        head = data[idx].copy().view(dt).astype(np.int64)  # (n, 4): sec, frac, incl, orig
+        rows = np.lib.stride_tricks.as_strided(data, shape=(data.shape[0] - 15, 16), strides=(1, 1))
+        head = rows[start].view(dt).astype(np.int64)  # (n, 4): sec, frac, incl, orig
         ts = head[:, 0].astype(np.float64) + head[:, 1].astype(np.float64) * scale
         return PacketBlock(
             data=data,
@@ -313,8 +357,8 @@ class CaptureReader:
         data = np.frombuffer(buf + bytes(PAD), dtype=np.uint8)
         start = np.asarray(rec_off, dtype=np.int64)
         dt = np.dtype(endian + "u4")
-        idx = start[:, None] + np.arange(28, dtype=np.int64)
-        head = data[idx].copy().view(dt).astype(np.int64)  # type, len, if, tsh, tsl, cap, orig
+        rows = np.lib.stride_tricks.as_strided(data, shape=(data.shape[0] - 27, 28), strides=(1, 1))
+        head = rows[start].view(dt).astype(np.int64)  # type, len, if, tsh, tsl, cap, orig
         iface = np.asarray(rec_if, dtype=np.int64)
         links = np.asarray([i.linktype for i in self._interfaces], dtype=np.int64)
         resol = np.asarray([i.tsresol for i in self._interfaces], dtype=np.float64)
@@ -323,15 +367,13 @@ class CaptureReader:
         caplen = head[:, 5].copy()
         wirelen = head[:, 6].copy()
         offsets = start + 28
+        # A caplen running past its block is corruption inside the block: clamp, the walk stays valid.
+        caplen = np.minimum(caplen, np.maximum(head[:, 1] - 32, 0))
         for i, off, orig in simple:
-            blen = int(head[i, 1])
             offsets[i] = off + 12
-            caplen[i] = min(orig, blen - 16)
+            caplen[i] = min(orig, int(head[i, 1]) - 16)
             wirelen[i] = orig
             ts[i] = 0.0
-        # A caplen running past its block is corruption inside the block: clamp, the walk stays valid.
-        blen = head[:, 1]
-        caplen = np.minimum(caplen, np.maximum(blen - 32, 0))
         return PacketBlock(
             data=data,
             offsets=offsets,

@@ -1,0 +1,166 @@
+"""One-run comparison on the synthetic industrial capture: plantarch vs dpkt, scapy (slice), tshark, raw read.
+
+Every method runs in its own child process; wall time, CPU time and peak RSS come from os.wait4.
+
+    python benchmarks/pcap/run.py [--capture benchmarks/pcap/data/industrial.pcap] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SCAPY_SLICE = 20_000
+
+RAW_READ = """
+import sys
+buf = bytearray(1 << 20)
+with open(sys.argv[1], "rb", buffering=0) as f:
+    while f.readinto(buf):
+        pass
+"""
+
+PLANTARCH = """
+import sys
+from pathlib import Path
+from plantarch.discovery.pcap.source import discover_pcap
+batch = discover_pcap([Path(p) for p in sys.argv[1:]])
+print(batch.summary["packets"], len(batch.hosts), len(batch.flows), file=sys.stderr)
+"""
+
+DPKT = """
+import sys, dpkt
+flows = {}
+with open(sys.argv[1], "rb") as f:
+    for ts, buf in dpkt.pcap.Reader(f):
+        eth = dpkt.ethernet.Ethernet(buf)
+        ip = eth.data
+        if isinstance(ip, (dpkt.ip.IP, dpkt.ip6.IP6)):
+            l4 = ip.data
+            key = (ip.src, ip.dst, ip.p, getattr(l4, "sport", 0), getattr(l4, "dport", 0))
+            v = flows.get(key)
+            if v is None:
+                flows[key] = [1, len(buf), ts, ts]
+            else:
+                v[0] += 1; v[1] += len(buf); v[3] = ts
+print(len(flows), file=sys.stderr)
+"""
+
+SCAPY = """
+import sys
+from scapy.utils import PcapReader
+from scapy.layers.inet import IP, TCP, UDP
+flows = {}
+with PcapReader(sys.argv[1]) as reader:
+    for i, pkt in enumerate(reader):
+        if i >= int(sys.argv[2]):
+            break
+        if IP in pkt:
+            ip = pkt[IP]
+            l4 = pkt[TCP] if TCP in pkt else (pkt[UDP] if UDP in pkt else None)
+            key = (ip.src, ip.dst, ip.proto, getattr(l4, "sport", 0), getattr(l4, "dport", 0))
+            flows[key] = flows.get(key, 0) + 1
+print(len(flows), file=sys.stderr)
+"""
+
+
+def measure(argv: list[str]) -> dict[str, float]:
+    """Run one child process; wall seconds, CPU seconds (user+sys) and peak RSS in MB."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if status != 0:
+        raise RuntimeError(f"{argv[:3]} failed: {err[-500:]}")
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024}
+
+
+def python(code: str, *args: str) -> list[str]:
+    """argv running `code` in this interpreter under nice."""
+    return ["nice", sys.executable, "-c", code, *args]
+
+
+def main() -> None:
+    """Run every method once (plantarch `--repeat` times, median) and print a Markdown table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--capture", type=Path, default=HERE / "data" / "industrial.pcap")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--big", type=int, default=3, help="copies concatenated for the memory check (0: skip)"
+    )
+    args = parser.parse_args()
+    capture = args.capture
+    if not capture.exists():
+        subprocess.run([sys.executable, str(HERE / "generate.py"), "--out", str(capture)], check=True)
+    packets = 1_000_000
+    size_mb = capture.stat().st_size / 1e6
+    rows: list[tuple[str, dict[str, float], int]] = []
+    rows.append(("raw read (Python readinto, 1 MiB buffer)", measure(python(RAW_READ, str(capture))), 0))
+    runs = [measure(python(PLANTARCH, str(capture))) for _ in range(args.repeat)]
+    best = sorted(runs, key=lambda r: r["cpu"])[len(runs) // 2]
+    rows.append((f"plantarch full discovery (median of {args.repeat})", best, packets))
+    if args.big:
+        big = capture.with_name(f"industrial_x{args.big}.pcap")
+        if not big.exists():
+            with big.open("wb") as out, capture.open("rb") as src:
+                head = src.read(24)
+                body = src.read()
+                out.write(head)
+                for _ in range(args.big):
+                    out.write(body)
+        rows.append(
+            (f"plantarch full discovery, capture x{args.big} ({big.stat().st_size / 1e6:.0f} MB)",
+             measure(python(PLANTARCH, str(big))), packets * args.big)
+        )  # fmt: skip
+    try:
+        import dpkt  # noqa: F401
+
+        rows.append(
+            ("dpkt (Ethernet/IP/TCP/UDP parse + flow dict)", measure(python(DPKT, str(capture))), packets)
+        )
+    except ImportError:
+        print("dpkt not installed: pip install dpkt", file=sys.stderr)
+    try:
+        import scapy  # noqa: F401
+
+        result = measure(python(SCAPY, str(capture), str(SCAPY_SLICE)))
+        rows.append((f"scapy PcapReader (first {SCAPY_SLICE:,} packets)", result, SCAPY_SLICE))
+    except ImportError:
+        print("scapy not installed: pip install scapy", file=sys.stderr)
+    tshark = shutil.which("tshark")
+    if tshark:
+        rows.append(
+            (
+                "tshark -qz conv,ip",
+                measure(["nice", tshark, "-n", "-r", str(capture), "-qz", "conv,ip"]),
+                packets,
+            )
+        )
+    print(f"capture: {capture.name}, {size_mb:.0f} MB, {packets:,} packets")
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}")  # fmt: skip
+    print()
+    print("| method | wall s | CPU s | packets/s (CPU) | peak RSS MB |")
+    print("|---|---|---|---|---|")
+    for name, r, count in rows:
+        rate = f"{count / r['cpu']:,.0f}" if count else "—"
+        print(f"| {name} | {r['wall']:.2f} | {r['cpu']:.2f} | {rate} | {r['rss_mb']:.0f} |")
+    ours = best["cpu"]
+    for name, r, count in rows:
+        if count and not name.startswith("plantarch"):
+            ratio = (r["cpu"] / count) / (ours / packets)
+            print(f"plantarch is {ratio:.1f}x faster per packet than {name}")
+    print(statistics.median([r["cpu"] for r in runs]))
+
+
+if __name__ == "__main__":
+    main()
