@@ -8,20 +8,21 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from plantarch.cli.common import (
+    AuthorOption,
+    DatabaseOption,
+    WorkspaceOption,
+    author_name,
+    console,
+    err_console,
+    open_target,
+)
 from plantarch.cli.groups import docs_app
 from plantarch.errors import InputError
 from plantarch.standards import load_packs, rules_list, rules_markdown
 from plantarch.standards.run import FORMATS, check_packs_then_model, parse_threshold, render, waive
 
-console = Console()
-err_console = Console(stderr=True)
-
-WorkspaceOpt = Annotated[
-    Path, typer.Option("--workspace", help="Workspace directory holding the SQLite store.")
-]
-DatabaseOpt = Annotated[str | None, typer.Option("--database", help="PostgreSQL URL instead of a workspace.")]
 BaselineOpt = Annotated[
     bool, typer.Option("--baseline/--no-baseline", help="Include the built-in baseline pack.")
 ]
@@ -39,8 +40,8 @@ def _parse_date(value: str, field: str) -> date:
 
 
 def check(
-    workspace: WorkspaceOpt = Path(".plantarch"),
-    database: DatabaseOpt = None,
+    workspace: WorkspaceOption = None,
+    database: DatabaseOption = None,
     model_dir: Annotated[
         Path | None,
         typer.Option("--model", help="Check an architecture-as-code YAML directory instead of the store."),
@@ -70,9 +71,7 @@ def check(
             from plantarch.interchange.yaml_model import load_model_dir
 
             return load_model_dir(model_dir)
-        from plantarch.store import open_store
-
-        with open_store(workspace=None if database else workspace, database=database) as store:
+        with open_target(workspace, database) as store:
             return store.load_model()
 
     result = check_packs_then_model(load, list(pack or []), baseline=baseline, today=today)
@@ -99,17 +98,15 @@ def waive_command(
     reason: Annotated[str, typer.Option("--reason", help="Why the exception is acceptable.")],
     approver: Annotated[str, typer.Option("--approver", help="Who approved it.")],
     expires: Annotated[str, typer.Option("--expires", help="Expiry date, YYYY-MM-DD.")],
-    workspace: WorkspaceOpt = Path(".plantarch"),
-    database: DatabaseOpt = None,
+    workspace: WorkspaceOption = None,
+    database: DatabaseOption = None,
     pack: PackOpt = None,
-    author: Annotated[str, typer.Option("--author", help="Author of the change set.")] = "cli",
+    author: AuthorOption = None,
     fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
 ) -> None:
     """Record a waiver: an approved, expiring exception to one rule on one object."""
-    from plantarch.store import open_store
-
     expiry = _parse_date(expires, "--expires")
-    with open_store(workspace=None if database else workspace, database=database) as store:
+    with open_target(workspace, database) as store:
         waiver = waive(
             store.load_model(),
             list(pack or []),
@@ -119,7 +116,8 @@ def waive_command(
             approver=approver,
             expires=expiry,
         )
-        with store.change(author=author, reason=f"waive {rule} on {object_key}", source="cli") as cs:
+        reason_text = f"waive {rule} on {object_key}"
+        with store.change(author=author_name(author), reason=reason_text, source="cli") as cs:
             cs.put(waiver)
         revision = cs.revision
     if fmt == "json":

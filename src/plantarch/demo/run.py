@@ -177,6 +177,7 @@ def detect_demo_drift(run: DemoRun) -> StepOutcome:
 def check_standards(run: DemoRun) -> StepOutcome:
     """Check the model against the baseline standards pack."""
     from plantarch.standards.checker import check_model
+    from plantarch.standards.ci import render_sarif
     from plantarch.standards.pack import load_packs
     from plantarch.standards.writers import render_json
 
@@ -184,9 +185,11 @@ def check_standards(run: DemoRun) -> StepOutcome:
     run.facts["check"] = result
     path = run.out_dir / "findings.json"
     path.write_text(render_json(result), encoding="utf-8")
+    sarif = run.out_dir / "findings.sarif"  # what a CI gate would upload
+    sarif.write_text(render_sarif(result), encoding="utf-8")
     counts: dict[str, int | float | str] = {k: v for k, v in result.counts().items() if v}
     counts["rules"] = len(result.rules)
-    return StepOutcome(counts, files=[path], detail=f"{len(result.open)} open findings")
+    return StepOutcome(counts, files=[path, sarif], detail=f"{len(result.open)} open findings")
 
 
 DEMO_STEPS: list[DemoStep] = [
