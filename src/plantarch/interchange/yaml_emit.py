@@ -32,9 +32,12 @@ def scalar(value: Any) -> str:
     text = str(value)
     if _PLAIN.fullmatch(text) and not text.endswith(" ") and text.lower() not in _RESERVED:
         return text
-    quoted = json.dumps(text, ensure_ascii=False)
+    return _json(text)
+
+
+def _json(value: Any) -> str:
     # JSON escapes C0 controls; YAML also refuses DEL, C1 controls and U+FFFE/U+FFFF raw
-    return _NOT_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
+    return _NOT_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
 
 
 def _float(value: float) -> str:
@@ -76,7 +79,7 @@ def _sequence(items: Sequence[Any], indent: str, out: list[str]) -> None:
 def _leaf(value: Any) -> str:
     if isinstance(value, Mapping | list):
         # empty containers, or lists nested in lists: JSON flow style is valid YAML
-        return json.dumps(value, ensure_ascii=False)
+        return _json(value)
     return scalar(value)
 
 

@@ -21,6 +21,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from plantarch.errors import InputError
 from plantarch.interchange.yaml_export import render_model, site_file_name, write_model_dir
+from plantarch.interchange.yaml_fast import parse_canonical
 from plantarch.model import OBJECT_TYPES, PLURALS, ModelObject, PlantModel
 
 KINDS: dict[str, str] = {plural: kind for kind, plural in PLURALS.items()}
@@ -148,7 +149,9 @@ class ModelReader:
 
     def _parse(self, file: Path) -> Any:
         try:
-            return self._fast.load(file.read_text(encoding="utf-8"))
+            text = file.read_text(encoding="utf-8")
+            canonical = parse_canonical(text)  # what plantarch wrote reads ~10x faster
+            return canonical if canonical is not None else self._fast.load(text)
         except UnicodeDecodeError as exc:
             raise InputError("not UTF-8 text", file=str(file), offset=exc.start) from exc
         except YAMLError as exc:

@@ -15,6 +15,7 @@ from plantarch.store import repository as repo
 from plantarch.store.tables import change_sets, changes
 
 _FLUSH_AT = 5000
+_CHANGE_COLUMNS = ("revision", "kind", "key", "op", "before", "after")
 _NAMESPACE_PARTNER = {"system": "asset", "asset": "system"}
 
 
@@ -33,7 +34,7 @@ class ChangeSet:
         """How many objects were added, updated and deleted so far."""
         self.tally: dict[tuple[str, str], int] = {}
         """The same by (operation, kind)."""
-        self._pending: list[dict[str, Any]] = []
+        self._pending: list[tuple[Any, ...]] = []
 
     @property
     def connection(self) -> Connection:
@@ -58,12 +59,12 @@ class ChangeSet:
 
     def put_many(self, objects: Iterable[ModelObject]) -> int:
         """Insert or replace many objects in batches; returns how many actually changed."""
-        by_kind: dict[str, dict[str, dict[str, Any]]] = {}
+        by_kind: dict[str, dict[str, tuple[dict[str, Any], str]]] = {}
         changed = 0
         pending = 0
         for obj in objects:
             kind = repo.check_kind(obj.kind_name)
-            by_kind.setdefault(kind, {})[obj.key] = repo.document(obj)
+            by_kind.setdefault(kind, {})[obj.key] = (repo.document(obj), repo.document_json(obj))
             pending += 1
             if pending >= repo.BATCH * 4:
                 changed += sum(self._put_batch(k, docs) for k, docs in by_kind.items())
@@ -71,9 +72,9 @@ class ChangeSet:
         changed += sum(self._put_batch(k, docs) for k, docs in by_kind.items())
         return changed
 
-    def _put_batch(self, kind: str, docs: dict[str, dict[str, Any]]) -> int:
+    def _put_batch(self, kind: str, entries: dict[str, tuple[dict[str, Any], str]]) -> int:
         conn = self.connection
-        keys = list(docs)
+        keys = list(entries)
         if partner := _NAMESPACE_PARTNER.get(kind):
             clash = repo.existing_keys(conn, partner, keys)
             if clash:
@@ -83,16 +84,16 @@ class ChangeSet:
                     field="key",
                 )
         existing = repo.fetch_documents(conn, kind, keys)
-        added = [doc for key, doc in docs.items() if key not in existing]
-        updated = [doc for key, doc in docs.items() if key in existing and existing[key] != doc]
+        added = [entry for key, entry in entries.items() if key not in existing]
+        updated = [entry for key, entry in entries.items() if key in existing and existing[key] != entry[0]]
         if added:
-            repo.insert_documents(conn, kind, added)
+            repo.insert_documents(conn, kind, [doc for doc, _ in added], [text for _, text in added])
         if updated:
-            repo.update_documents(conn, kind, updated)
-        for doc in added:
-            self._record(kind, doc["key"], "add", None, doc)
-        for doc in updated:
-            self._record(kind, doc["key"], "update", existing[doc["key"]], doc)
+            repo.update_documents(conn, kind, [doc for doc, _ in updated])
+        for doc, text in added:
+            self._record(kind, doc["key"], "add", None, text)
+        for doc, text in updated:
+            self._record(kind, doc["key"], "update", repo.to_json(existing[doc["key"]]), text)
         return len(added) + len(updated)
 
     def delete(self, kind: str, key: str) -> bool:
@@ -110,13 +111,12 @@ class ChangeSet:
                 continue
             repo.delete_keys(self.connection, kind, list(existing))
             for key, doc in existing.items():
-                self._record(kind, key, "delete", doc, None)
+                self._record(kind, key, "delete", repo.to_json(doc), None)
             deleted += len(existing)
         return deleted
 
-    def _record(
-        self, kind: str, key: str, op: str, before: dict[str, Any] | None, after: dict[str, Any] | None
-    ) -> None:
+    def _record(self, kind: str, key: str, op: str, before: str | None, after: str | None) -> None:
+        """Remember one change (documents as JSON text) and start the change set on the first one."""
         if self.revision is None:
             result = self.connection.execute(
                 insert(change_sets).values(
@@ -127,16 +127,14 @@ class ChangeSet:
             self.revision = int(result.inserted_primary_key[0])
         self.counts[op] += 1
         self.tally[(op, kind)] = self.tally.get((op, kind), 0) + 1
-        self._pending.append(
-            {"revision": self.revision, "kind": kind, "key": key, "op": op, "before": before, "after": after}
-        )
+        self._pending.append((self.revision, kind, key, op, before, after))
         if len(self._pending) >= _FLUSH_AT:
             self.flush()
 
     def flush(self) -> None:
         """Write the recorded changes still held in memory (done automatically before commit)."""
         if self._pending:
-            self.connection.execute(insert(changes), self._pending)
+            repo.bulk_insert(self.connection, changes, _CHANGE_COLUMNS, self._pending)
             self._pending = []
 
     @property
