@@ -92,3 +92,12 @@ def test_a_missing_capability_is_absent_not_an_error(sqlite_store: Store, tmp_pa
     assert result.absent == ["_missing_capability"]
     with pytest.raises(ModuleNotFoundError):
         run_demo(sqlite_store, tmp_path, steps=[_broken_dependency])
+
+
+@pytest.mark.postgres
+def test_demo_runs_on_postgresql(postgres_url: str, tmp_path: Path) -> None:
+    report = run_cli("--database", postgres_url, "--out", str(tmp_path / "out"))
+    steps = {s["name"]: s for s in report["steps"]}
+    assert report["database"].startswith("postgresql")
+    assert steps["detect_demo_drift"]["counts"]["hidden_flows"] == len(HIDDEN_FLOWS)
+    assert steps["detect_demo_drift"]["counts"]["stale_flows"] == 1
