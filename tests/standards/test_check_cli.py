@@ -9,14 +9,23 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
+from click.testing import Result
+from typer.testing import CliRunner
 
 from conftest import compliant_plant
+from plantarch.cli.app import app
+from plantarch.errors import InputError
 from plantarch.interchange.yaml_model import write_model_dir
 from plantarch.model import Flow, PlantModel
 from plantarch.standards import load_baseline, rules_markdown
 from plantarch.store import Store, open_store
 
 REPO = Path(__file__).resolve().parents[2]
+
+
+def invoke(*args: str) -> Result:
+    """Run a command in-process (fast); exit codes 0 and 1 come out as in a real run."""
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -49,10 +58,8 @@ def workspace(tmp_path: Path) -> Path:
 
 
 def test_check_on_the_store_with_a_threshold(workspace: Path, tmp_path: Path) -> None:
-    medium = run(
-        "check", "--workspace", str(workspace), "--format", "json", "--fail-on", "critical", cwd=tmp_path
-    )
-    assert medium.returncode == 0, medium.stderr
+    medium = invoke("check", "--workspace", str(workspace), "--format", "json", "--fail-on", "critical")
+    assert medium.exit_code == 0
     doc = json.loads(medium.stdout)
     assert {(f["rule"], f["object"]["key"]) for f in doc["findings"]} == {
         ("INT-001", "mes-qms"),
@@ -65,24 +72,16 @@ def test_check_on_the_store_with_a_threshold(workspace: Path, tmp_path: Path) ->
 
 def test_check_writes_sarif_and_junit_files(workspace: Path, tmp_path: Path) -> None:
     sarif, junit = tmp_path / "check.sarif", tmp_path / "check.xml"
-    assert (
-        run(
-            "check", "--workspace", str(workspace), "--format", "sarif", "--out", str(sarif), cwd=tmp_path
-        ).returncode
-        == 0
-    )
+    ws = str(workspace)
+    assert invoke("check", "--workspace", ws, "--format", "sarif", "--out", str(sarif)).exit_code == 0
     assert json.loads(sarif.read_text())["version"] == "2.1.0"
-    assert (
-        run(
-            "check", "--workspace", str(workspace), "--format", "junit", "--out", str(junit), cwd=tmp_path
-        ).returncode
-        == 0
-    )
+    assert invoke("check", "--workspace", ws, "--format", "junit", "--out", str(junit)).exit_code == 0
     assert ET.parse(junit).getroot().get("failures") == "2"
 
 
 def test_waive_then_check_reports_it_waived(workspace: Path, tmp_path: Path) -> None:
-    waived = run(
+    common = ["--workspace", str(workspace)]
+    waived = invoke(
         "waive",
         "SEG-005",
         "plc-hist",
@@ -92,33 +91,20 @@ def test_waive_then_check_reports_it_waived(workspace: Path, tmp_path: Path) -> 
         "ot-security",
         "--expires",
         "2099-01-01",
-        "--workspace",
-        str(workspace),
         "--format",
         "json",
-        cwd=tmp_path,
+        *common,
     )
-    assert waived.returncode == 0, waived.stderr
+    assert waived.exit_code == 0
     assert json.loads(waived.stdout)["waiver"]["key"] == "SEG-005@plc-hist"
-    after = run("check", "--workspace", str(workspace), "--format", "json", "--fail-on", "high", cwd=tmp_path)
-    assert after.returncode == 0
+    after = invoke("check", "--format", "json", "--fail-on", "high", *common)
+    assert after.exit_code == 0
     statuses = {f["rule"]: f["status"] for f in json.loads(after.stdout)["findings"]}
     assert statuses == {"SEG-005": "waived", "INT-001": "open"}
-    bad = run(
-        "waive",
-        "SEG-005",
-        "nope",
-        "--reason",
-        "r",
-        "--approver",
-        "a",
-        "--expires",
-        "2099-01-01",
-        "--workspace",
-        str(workspace),
-        cwd=tmp_path,
-    )
-    assert bad.returncode == 2 and "no object with key 'nope'" in bad.stderr
+    with pytest.raises(InputError, match="no object with key 'nope'"):
+        invoke(
+            "waive", "SEG-005", "nope", "--reason", "r", "--approver", "a", "--expires", "2099-01-01", *common
+        )
 
 
 def test_check_a_yaml_model_directory_with_an_extra_pack(tmp_path: Path) -> None:
@@ -129,7 +115,7 @@ def test_check_a_yaml_model_directory_with_an_extra_pack(tmp_path: Path) -> None
         "  - id: PLANT-1\n    title: No SQL between systems\n    severity: critical\n    rationale: r\n"
         "    reference: plant standard 9\n    scope: flow\n    expression: 'flow.protocol != \"sql\"'\n"
     )
-    result = run(
+    result = invoke(
         "check",
         "--model",
         str(tmp_path / "model"),
@@ -139,9 +125,8 @@ def test_check_a_yaml_model_directory_with_an_extra_pack(tmp_path: Path) -> None
         "json",
         "--fail-on",
         "critical",
-        cwd=tmp_path,
     )
-    assert result.returncode == 1
+    assert result.exit_code == 1
     assert "PLANT-1" in {f["rule"] for f in json.loads(result.stdout)["findings"]}
 
 
@@ -158,8 +143,8 @@ def test_a_bad_pack_stops_before_anything_runs_with_exit_2(tmp_path: Path) -> No
 
 
 def test_docs_rules_lists_every_rule_and_docs_rules_md_is_current(tmp_path: Path) -> None:
-    result = run("docs", "rules", "--format", "json", cwd=tmp_path)
-    assert result.returncode == 0
+    result = invoke("docs", "rules", "--format", "json")
+    assert result.exit_code == 0
     rules = json.loads(result.stdout)
     assert [r["id"] for r in rules] == [r.id for r in load_baseline().rules]
     assert all(r["rationale"] and r["reference"] for r in rules)

@@ -211,3 +211,10 @@ def test_disabled_rule_is_skipped_and_baseline_still_runs(tmp_path: Path, plant:
     assert [p.name for p in packs] == ["plantarch-baseline", "plant-standards"]
     assert packs[1].rules == []
     assert findings_of(run_check(plant), "SEG-005") == []
+
+
+def test_the_public_facade_is_sorted_and_complete() -> None:
+    import plantarch.standards as standards
+
+    assert standards.__all__ == sorted(standards.__all__)
+    assert all(hasattr(standards, name) for name in standards.__all__)
