@@ -2,7 +2,8 @@
 need, protocol and middleware sprawl, and interfaces per system.
 
 An *interface* is a data flow between two systems that both sit above basic control (Purdue level 2
-or higher, or undeclared): PLC ↔ I/O traffic is control, not integration. It is *point-to-point*
+or higher, or undeclared): PLC ↔ I/O traffic is control, not integration. An observed flow between two
+systems that already have a declared flow is not counted again. It is *point-to-point*
 when its declared pattern says so (point-to-point, file, database link, or OPC UA client/server), or
 when it declares no pattern, passes through no `via` and neither end is a hub (broker, middleware,
 IIoT platform). A hub pattern needs one connection per participating system, so n systems wired with
@@ -20,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from plantarch.analysis.graph import HUB_KINDS, FlowGraph
 from plantarch.analysis.item import AnalysisItem
-from plantarch.model import IntegrationPattern
+from plantarch.model import FlowOrigin, IntegrationPattern
 
 DIRECT_PATTERNS = frozenset(
     {
@@ -108,14 +109,23 @@ def interfaces(graph: FlowGraph) -> Interfaces:
     src, dst = graph.flow_src, graph.flow_dst  # -1 (unknown endpoint) indexes the trailing False
     chosen = np.flatnonzero(graph.flow_data & integration[src] & integration[dst])
     direct = np.zeros(len(chosen), dtype=np.bool_)
+    observed = np.zeros(len(chosen), dtype=np.bool_)
     flows = graph.model.flows
     for j, i in enumerate(chosen.tolist()):
         flow = flows[i]
+        observed[j] = flow.origin == FlowOrigin.OBSERVED
         pattern = flow.pattern
         if pattern is None:
             direct[j] = flow.via is None and not hub[src[i]] and not hub[dst[i]]
         else:
             direct[j] = pattern in DIRECT_PATTERNS
+    # An observed flow between systems that already have a declared interface is that interface seen on
+    # the wire, not another one; observed flows nobody declared are interfaces of their own.
+    n = len(nodes) + 1
+    pair = np.minimum(src[chosen], dst[chosen]) * n + np.maximum(src[chosen], dst[chosen])
+    seen_declared = np.isin(pair, pair[~observed])
+    keep = ~(observed & seen_declared)
+    chosen, direct = chosen[keep], direct[keep]
     total = np.bincount(np.concatenate([src[chosen], dst[chosen]]), minlength=len(nodes))
     d = chosen[direct]
     p2p = np.bincount(np.concatenate([src[d], dst[d]]), minlength=len(nodes))

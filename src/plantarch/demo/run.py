@@ -192,6 +192,48 @@ def check_standards(run: DemoRun) -> StepOutcome:
     return StepOutcome(counts, files=[path, sarif], detail=f"{len(result.open)} open findings")
 
 
+def analyze_architecture(run: DemoRun) -> StepOutcome:
+    """Analyse silos, redundancy, gaps, complexity, resilience, lifecycle and cost."""
+    from plantarch.analysis import analyze
+
+    report = analyze(run.model(), run.today)
+    run.facts["analysis"] = report
+    path = run.out_dir / "analysis.json"
+    path.write_text(report.model_dump_json(indent=2), encoding="utf-8")
+    m = report.metrics
+    counts: dict[str, int | float | str] = {
+        "silos": m.silos,
+        "redundancy groups": m.redundancy_groups,
+        "redundant spend": m.redundant_spend,
+        "integration gaps": m.integration_gaps,
+        "point-to-point interfaces": m.point_to_point_interfaces,
+        "single points of failure": m.single_points_of_failure,
+        "end of support": m.end_of_support,
+    }
+    return StepOutcome(counts, files=[path], detail=f"annual TCO {m.annual_tco:,.0f}")
+
+
+def plan_roadmap(run: DemoRun) -> StepOutcome:
+    """Plan the consolidation roadmap: TIME classes, phases, savings."""
+    from plantarch.roadmap import build_roadmap, render_csv
+
+    roadmap = build_roadmap(run.model(), today=run.today, report=run.facts.get("analysis"))
+    json_path = run.out_dir / "roadmap.json"
+    csv_path = run.out_dir / "roadmap.csv"
+    json_path.write_text(roadmap.model_dump_json(indent=2), encoding="utf-8")
+    csv_path.write_text(render_csv(roadmap), encoding="utf-8")
+    cash = roadmap.cash_flow
+    counts: dict[str, int | float | str] = {
+        "phases": len(roadmap.phases),
+        "actions": len(roadmap.actions),
+        "one-off": cash.one_off.value,
+        "annual savings": cash.annual_savings.value,
+        "payback month": cash.payback_month.value,
+        "NPV": cash.npv.value,
+    }
+    return StepOutcome(counts, files=[json_path, csv_path])
+
+
 DEMO_STEPS: list[DemoStep] = [
     init_workspace,
     import_demo_model,
@@ -199,6 +241,8 @@ DEMO_STEPS: list[DemoStep] = [
     discover_capture,
     detect_demo_drift,
     check_standards,
+    analyze_architecture,
+    plan_roadmap,
 ]
 """The demo chain, in order. Append a step function to add a capability to `plantarch demo`."""
 
