@@ -5,7 +5,8 @@ retired only after the systems that consume its data have been dealt with (consu
 topological order of the flow graph among retiring systems; systems feeding each other are retired
 together). Quick wins (annual saving per one-off cost) go first among changes that are free to go.
 Each phase takes at most `max_actions_per_phase` changes and at most `max_high_risk_per_phase`
-high-risk changes at low Purdue levels.
+high-risk changes at low Purdue levels per site (sites change independently; enterprise-wide systems
+count as one more site).
 
 Cash flows: a phase's one-off cost is spread evenly over its months; its savings start the month
 after it ends. NPV discounts monthly cash flows at `discount_rate` per year over `horizon_years`.
@@ -30,6 +31,7 @@ class Action(BaseModel):
     key: str
     kind: Literal["retire", "upgrade"]
     system: str
+    site: str | None = Field(default=None, description="Site of the system; phase limits apply per site.")
     target: str | None = None
     purdue_level: float | None
     one_off: Figure
@@ -111,23 +113,35 @@ def order_and_phase(actions: list[Action], settings: RoadmapSettings) -> list[Ac
     rank = {u: f"{i:09d}" for i, u in enumerate(ranked)}
     order = rx.lexicographical_topological_sort(dag, key=lambda u: rank[u])
     phase_of_unit: dict[int, int] = {}
-    load: dict[int, int] = {}
-    risky: dict[int, int] = {}
+    load: dict[tuple[int, str | None], int] = {}
+    risky: dict[tuple[int, str | None], int] = {}
     for unit in order:
         members = units[unit]
         earliest = 1 + max((phase_of_unit[p] for p in dag.predecessor_indices(unit)), default=0)
-        size = len(members)
-        high = sum(1 for m in members if actions[m].high_risk)
+        sizes: dict[str | None, int] = {}
+        highs: dict[str | None, int] = {}
+        for m in members:
+            sizes[actions[m].site] = sizes.get(actions[m].site, 0) + 1
+            highs[actions[m].site] = highs.get(actions[m].site, 0) + int(actions[m].high_risk)
         phase = earliest
         while True:
-            fits = load.get(phase, 0) == 0 or load[phase] + size <= settings.max_actions_per_phase
-            calm = risky.get(phase, 0) == 0 or risky[phase] + high <= settings.max_high_risk_per_phase
-            if fits and (calm or high == 0):
+            fits = all(
+                load.get((phase, site), 0) == 0 or load[(phase, site)] + n <= settings.max_actions_per_phase
+                for site, n in sizes.items()
+            )
+            calm = all(
+                high == 0
+                or risky.get((phase, site), 0) == 0
+                or risky[(phase, site)] + high <= settings.max_high_risk_per_phase
+                for site, high in highs.items()
+            )
+            if fits and calm:
                 break
             phase += 1
         phase_of_unit[unit] = phase
-        load[phase] = load.get(phase, 0) + size
-        risky[phase] = risky.get(phase, 0) + high
+        for site, n in sizes.items():
+            load[(phase, site)] = load.get((phase, site), 0) + n
+            risky[(phase, site)] = risky.get((phase, site), 0) + highs[site]
         for m in members:
             actions[m].phase = phase
     return sorted(actions, key=lambda a: (a.phase, -a.annual_saving.value, a.key))

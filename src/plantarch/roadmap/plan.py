@@ -59,7 +59,7 @@ def _risk(system: System, touched: int, settings: RoadmapSettings) -> tuple[Figu
 
 
 def _retire_action(
-    system: System, retirement: Retirement, depends: list[str], settings: RoadmapSettings
+    system: System, retirement: Retirement, depends: list[str], settings: RoadmapSettings, site: str | None
 ) -> Action:
     moved = sum(1 for m in retirement.interfaces if m.action == "re-point")
     risk, high = _risk(system, len(retirement.interfaces), settings)
@@ -67,6 +67,7 @@ def _retire_action(
         key=f"retire:{system.key}",
         kind="retire",
         system=system.key,
+        site=site,
         target=retirement.target,
         purdue_level=system.purdue_level,
         one_off=retirement.one_off,
@@ -79,7 +80,9 @@ def _retire_action(
     )
 
 
-def _upgrade_action(system: System, touched: int, settings: RoadmapSettings, today: date) -> Action:
+def _upgrade_action(
+    system: System, touched: int, settings: RoadmapSettings, today: date, site: str | None
+) -> Action:
     costs = system.costs
     labour = settings.upgrade_days * settings.labour_rate_per_day
     purchase = settings.upgrade_licence_factor * (costs.licence + costs.maintenance)
@@ -89,6 +92,7 @@ def _upgrade_action(system: System, touched: int, settings: RoadmapSettings, tod
         key=f"upgrade:{system.key}",
         kind="upgrade",
         system=system.key,
+        site=site,
         purdue_level=system.purdue_level,
         one_off=Figure(
             value=round(labour + purchase, 2),
@@ -129,13 +133,14 @@ def build_roadmap(
         if assessment.time_class == "migrate" and assessment.system in unsupported:
             system = systems[assessment.system]
             touched = len(graph.neighbours[graph.node_of[system.key]])
-            actions.append(_upgrade_action(system, touched, settings, today))
+            actions.append(_upgrade_action(system, touched, settings, today, assessment.site))
             upgrades.add(system.key)
     for consolidation in consolidations:
         for retirement in consolidation.retire:
             depends = [f"upgrade:{retirement.target}"] if retirement.target in upgrades else []
             depends += [f"retire:{c}" for c in retirement.consumers if c in retire_into]
-            actions.append(_retire_action(systems[retirement.system], retirement, depends, settings))
+            site = graph.nodes[graph.node_of[retirement.system]].site
+            actions.append(_retire_action(systems[retirement.system], retirement, depends, settings, site))
     actions = order_and_phase(actions, settings)
     phases, cash = build_phases(actions, settings)
     review = sorted(

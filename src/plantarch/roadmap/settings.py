@@ -58,9 +58,9 @@ class RoadmapSettings(BaseModel):
         ge=0,
         description="New-version purchase, as a multiple of the annual licence + maintenance.",
     )
-    max_actions_per_phase: int = Field(default=6, ge=1, description="Changes one phase can absorb.")
+    max_actions_per_phase: int = Field(default=6, ge=1, description="Changes one site can absorb per phase.")
     max_high_risk_per_phase: int = Field(
-        default=1, ge=1, description="High-risk changes at low Purdue levels allowed in one phase."
+        default=1, ge=1, description="High-risk changes at low Purdue levels per site and phase."
     )
     high_risk_threshold: float = Field(default=0.4, ge=0, le=1, description="Risk at or above this is high.")
     low_level_max: float = Field(default=2.0, description="Purdue levels at or below this count as low.")
