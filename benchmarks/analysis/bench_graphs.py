@@ -109,9 +109,7 @@ def main() -> None:
     critical = [i for i, node in enumerate(graph.nodes) if node.critical]
     del model, graph
     gc.collect()
-    print(
-        f"graph: {n:,} nodes, {len(edges):,} edges, {len(critical):,} critical; peak so far {rss_mb():,.0f} MB"
-    )
+    print(f"graph: {n:,} nodes, {len(edges):,} edges, {len(critical):,} critical; peak {rss_mb():,.0f} MB")
     for name, run in LIBRARIES.items():
         if args.library in (name, "all"):
             print(name)
