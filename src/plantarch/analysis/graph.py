@@ -8,7 +8,6 @@ millions of flows costs a few bytes per flow on top of the model itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -20,7 +19,6 @@ import rustworkx as rx
 from plantarch.model import (
     Criticality,
     Flow,
-    IntegrationPattern,
     LocationKind,
     PlantModel,
     System,
@@ -127,23 +125,6 @@ class PlantIndex:
         return sorted(loc.key for loc in self.model.locations if loc.kind == LocationKind.SITE)
 
 
-def is_data_flow(flow: Flow) -> bool:
-    """True unless the flow only carries administration (backup, identity, time, engineering)."""
-    return not flow.information or not set(flow.information) <= MANAGEMENT_INFORMATION
-
-
-def is_point_to_point(flow: Flow) -> bool:
-    """True for a direct integration: declared point-to-point, file, database link, or no hub."""
-    pattern = flow.pattern
-    if pattern in (
-        IntegrationPattern.POINT_TO_POINT,
-        IntegrationPattern.FILE,
-        IntegrationPattern.DATABASE_LINK,
-    ):
-        return True
-    return pattern is None and flow.via is None
-
-
 @dataclass
 class FlowGraph:
     """The system-level data-flow graph of a plant model, with per-flow arrays for fast aggregation."""
@@ -228,10 +209,6 @@ class FlowGraph:
             for node in members:
                 result[node] = number
         return result
-
-    def system_nodes(self) -> Iterable[int]:
-        """Nodes that are systems (not stray assets)."""
-        return (i for i, n in enumerate(self.nodes) if n.is_system)
 
 
 def build_flow_graph(model: PlantModel, index: PlantIndex | None = None) -> FlowGraph:
