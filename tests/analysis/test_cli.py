@@ -55,13 +55,13 @@ def test_roadmap_settings_file_error_exits_2(tmp_path: Path) -> None:
     assert isinstance(result.exception, InputError) and result.exception.line == 1
 
 
-def test_analyze_reads_the_store(sqlite_store: Store, tmp_path: Path) -> None:
-    with sqlite_store.change(author="test", reason="load", source="test") as cs:
+def test_analyze_reads_the_store(store: Store, tmp_path: Path) -> None:
+    with store.change(author="test", reason="load", source="test") as cs:
         for _, obj in well_integrated().all_objects():
             cs.put(obj)
     workspace = tmp_path / "ws"
-    # the sqlite_store fixture lives in tmp_path; point the CLI at the same database file
-    url = str(sqlite_store.engine.url)
+    # point the CLI at the same database (SQLite file or PostgreSQL) the fixture filled
+    url = store.engine.url.render_as_string(hide_password=False)
     result = runner.invoke(app, ["analyze", "--database", url, "--format", "json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["metrics"]["flows"] == 8
