@@ -117,6 +117,12 @@ def test_big_models_are_aggregated_not_drawn_node_by_node() -> None:
     tiny = build_view(model, "purdue", max_nodes=5)
     assert tiny.aggregated == "by level" and len(tiny.nodes) == 2
     assert build_view(model, "flows").aggregated == "by zone"
+    assert build_view(model, "flows", max_nodes=5).aggregated == "by site"
+    zones = build_view(model, "zones", max_nodes=30)  # 20 systems drawn in 20 zones
+    assert not zones.aggregated and len(zones.clusters) == 20
+    zones = build_view(model, "zones", max_nodes=10)
+    assert zones.aggregated == "by site" and len(zones.nodes) == 20
+    assert all("1 zone, 1 system" in n.label for n in zones.nodes)
 
 
 def test_unknown_view_is_bad_input(plant: PlantModel) -> None:

@@ -10,14 +10,16 @@ systems, association of conduits with zones) make the file meaningful in Archi a
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from lxml import etree
 
-from plantarch.interchange.archimate_views import NS, XML_NS, XSI, Link, add_views
+from plantarch.interchange.archimate_views import NS, XML_NS, XSI, Link, views_element
 from plantarch.interchange.fields import flatten, xml_text
 from plantarch.model import ModelObject, PlantModel, System
 
@@ -92,49 +94,80 @@ _PREFIX = {
 }
 
 
+NSMAP = {None: NS, "xsi": XSI}
+_DECLARATIONS = (f' xmlns="{NS}"', f' xmlns:xsi="{XSI}"')
+
+
+class _Out:
+    """Writes the document piece by piece, so a model of any size never sits in memory as XML."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+        self.open: str | None = None
+        self.written: dict[str, int] = {}
+
+    def section(self, name: str | None) -> None:
+        """Close the open container (elements, relationships, ...) and open `name`, if any."""
+        if self.open == name:
+            return
+        if self.open is not None:
+            self.stream.write(f"  </{self.open}>\n".encode())
+        if name is not None:
+            self.stream.write(f"  <{name}>\n".encode())
+        self.open = name
+
+    def write(self, section: str | None, el: etree._Element) -> None:
+        """Write one element into a container (None: directly under <model>); namespaces stay on <model>."""
+        self.section(section)
+        text = etree.tostring(el, encoding="unicode", pretty_print=True)
+        head, sep, rest = text.partition(">")
+        for declaration in _DECLARATIONS:
+            head = head.replace(declaration, "", 1)
+        self.stream.write((head + sep + rest).encode("utf-8"))
+        key = section or etree.QName(el).localname
+        self.written[key] = self.written.get(key, 0) + 1
+
+
+def _text(parent: etree._Element, name: str, text: str, lang: bool = False) -> None:
+    child = etree.SubElement(parent, f"{{{NS}}}{name}")
+    if lang:
+        child.set(f"{{{XML_NS}}}lang", "en")
+    child.text = xml_text(text)
+
+
 @dataclass
 class _Writer:
-    """Accumulates elements, relationships and property definitions while the document is built."""
+    """Writes elements and relationships, remembering identifiers and property definitions."""
 
-    root: etree._Element
-    elements: etree._Element
-    relationships: etree._Element
+    out: _Out
     property_ids: dict[str, str] = field(default_factory=dict)
     element_of: dict[tuple[str, str], str] = field(default_factory=dict)
     relationship_count: int = 0
     flow_links: list[Link] = field(default_factory=list)
     conduit_links: list[Link] = field(default_factory=list)
 
-    def tag(self, name: str) -> str:
-        return f"{{{NS}}}{name}"
-
-    def _text(self, parent: etree._Element, name: str, text: str, lang: bool = False) -> None:
-        child = etree.SubElement(parent, self.tag(name))
-        if lang:
-            child.set(f"{{{XML_NS}}}lang", "en")
-        child.text = xml_text(text)
-
     def _properties(self, parent: etree._Element, values: dict[str, str]) -> None:
         if not values:
             return
-        props = etree.SubElement(parent, self.tag("properties"))
+        props = etree.SubElement(parent, f"{{{NS}}}properties")
         for name, value in values.items():
             ref = self.property_ids.setdefault(name, identifier("pd", name))
-            prop = etree.SubElement(props, self.tag("property"), propertyDefinitionRef=ref)
-            self._text(prop, "value", value)
+            prop = etree.SubElement(props, f"{{{NS}}}property", propertyDefinitionRef=ref)
+            _text(prop, "value", value)
 
     def element(
         self, kind: str, obj: ModelObject, archimate_type: str, name: str, description: str = ""
     ) -> str:
         ident = identifier(_PREFIX[kind], obj.key)
-        el = etree.SubElement(self.elements, self.tag("element"), identifier=ident)
+        el = etree.Element(f"{{{NS}}}element", nsmap=NSMAP, identifier=ident)
         el.set(f"{{{XSI}}}type", archimate_type)
-        self._text(el, "name", name, lang=True)
+        _text(el, "name", name, lang=True)
         if description:
-            self._text(el, "documentation", description, lang=True)
+            _text(el, "documentation", description, lang=True)
         values = {KIND_PROPERTY: kind, KEY_PROPERTY: obj.key}
         values.update(flatten(obj, skip=("key", "name", "description")))
         self._properties(el, values)
+        self.out.write("elements", el)
         self.element_of[(kind, obj.key)] = ident
         return ident
 
@@ -153,15 +186,16 @@ class _Writer:
             return None
         self.relationship_count += 1
         ident = ident or f"rel-{self.relationship_count}"
-        rel = etree.SubElement(self.relationships, self.tag("relationship"), identifier=ident)
+        rel = etree.Element(f"{{{NS}}}relationship", nsmap=NSMAP, identifier=ident)
         rel.set("source", source)
         rel.set("target", target)
         rel.set(f"{{{XSI}}}type", archimate_type)
         if name:
-            self._text(rel, "name", name, lang=True)
+            _text(rel, "name", name, lang=True)
         if description:
-            self._text(rel, "documentation", description, lang=True)
+            _text(rel, "documentation", description, lang=True)
         self._properties(rel, values or {})
+        self.out.write("relationships", rel)
         return ident
 
     def endpoint(self, key: str | None) -> str | None:
@@ -170,17 +204,19 @@ class _Writer:
         return self.element_of.get(("system", key)) or self.element_of.get(("asset", key))
 
 
-def archimate_document(model: PlantModel, *, name: str = "plantarch model") -> etree._Element:
-    """The model as an ArchiMate Open Exchange `<model>` element with elements, relationships, views."""
-    nsmap = {None: NS, "xsi": XSI}
-    root = etree.Element(f"{{{NS}}}model", nsmap=nsmap, identifier="id-plantarch-model")
-    root.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATION)
-    name_el = etree.SubElement(root, f"{{{NS}}}name")
-    name_el.set(f"{{{XML_NS}}}lang", "en")
-    name_el.text = xml_text(name)
-    elements = etree.SubElement(root, f"{{{NS}}}elements")
-    relationships = etree.SubElement(root, f"{{{NS}}}relationships")
-    w = _Writer(root, elements, relationships)
+def write_archimate_stream(model: PlantModel, stream: BinaryIO, *, name: str = "plantarch model") -> int:
+    """Write the model as an ArchiMate exchange document to a binary stream; returns elements written."""
+    stream.write(b"<?xml version='1.0' encoding='UTF-8'?>\n")
+    head = etree.Element(f"{{{NS}}}model", nsmap=NSMAP, identifier="id-plantarch-model")
+    head.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATION)
+    opening = etree.tostring(head, encoding="unicode").replace("/>", ">")
+    stream.write((opening + "\n").encode())
+    title = etree.Element(f"{{{NS}}}name", nsmap=NSMAP)
+    title.set(f"{{{XML_NS}}}lang", "en")
+    title.text = xml_text(name)
+    out = _Out(stream)
+    out.write(None, title)
+    w = _Writer(out)
 
     for loc in model.locations:
         w.element("location", loc, "Location", loc.name, loc.description)
@@ -200,31 +236,43 @@ def archimate_document(model: PlantModel, *, name: str = "plantarch model") -> e
     _structure_relationships(w, model)
     for flow in model.flows:
         label = " ".join(p for p in (flow.protocol, str(flow.port) if flow.port else None) if p)
+        source, target = w.endpoint(flow.source), w.endpoint(flow.target)
         rel = w.relationship(
             "Flow",
-            w.endpoint(flow.source),
-            w.endpoint(flow.target),
+            source,
+            target,
             ident=identifier("flow", flow.key),
             name=label,
             description=flow.description,
             values={KIND_PROPERTY: "flow", KEY_PROPERTY: flow.key}
             | flatten(flow, skip=("key", "source", "target", "description")),
         )
-        source, target = w.endpoint(flow.source), w.endpoint(flow.target)
         if rel and source and target:
             w.flow_links.append(Link(rel, source, target))
-    if not len(elements):
-        root.remove(elements)
-    if not len(relationships):
-        root.remove(relationships)
+    out.section(None)
     if w.property_ids:
-        defs = etree.SubElement(root, f"{{{NS}}}propertyDefinitions")
+        defs = etree.Element(f"{{{NS}}}propertyDefinitions", nsmap=NSMAP)
         for prop_name, ref in w.property_ids.items():
             pd = etree.SubElement(defs, f"{{{NS}}}propertyDefinition", identifier=ref, type="string")
-            w._text(pd, "name", prop_name, lang=True)
+            _text(pd, "name", prop_name, lang=True)
+        out.write(None, defs)
     if model.systems or model.zones or model.assets:
-        add_views(root, model, w.element_of, w.flow_links, w.conduit_links)
-    return root
+        out.write(None, views_element(model, w.element_of, w.flow_links, w.conduit_links))
+    stream.write(b"</model>\n")
+    return out.written.get("elements", 0)
+
+
+def archimate_bytes(model: PlantModel, *, name: str = "plantarch model") -> bytes:
+    """The whole exchange document as bytes (for tests and small models; files are streamed)."""
+    buffer = io.BytesIO()
+    write_archimate_stream(model, buffer, name=name)
+    return buffer.getvalue()
+
+
+def archimate_document(model: PlantModel, *, name: str = "plantarch model") -> etree._Element:
+    """The exchange document parsed into an lxml tree (for inspection and tests)."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    return etree.fromstring(archimate_bytes(model, name=name), parser)
 
 
 def _structure_relationships(w: _Writer, model: PlantModel) -> None:
@@ -283,10 +331,8 @@ def to_bytes(root: etree._Element) -> bytes:
 
 def write_archimate(model: PlantModel, path: Path, *, name: str = "plantarch model") -> int:
     """Write the model as an ArchiMate exchange file; returns the number of elements written."""
-    root = archimate_document(model, name=name)
-    path.write_bytes(to_bytes(root))
-    elements = root.find(f"{{{NS}}}elements")
-    return 0 if elements is None else len(elements)
+    with path.open("wb") as stream:
+        return write_archimate_stream(model, stream, name=name)
 
 
 def shared_dir() -> Path:

@@ -131,15 +131,14 @@ _BAND_FILL: dict[float | None, tuple[int, int, int]] = {
 }
 
 
-def add_views(
-    root: etree._Element,
+def views_element(
     model: PlantModel,
     element_of: dict[tuple[str, str], str],
     flows: Sequence[Link],
     conduit_links: Sequence[Link],
-) -> None:
-    """Append `<views>` with the Purdue diagram and the zones-and-conduits diagram."""
-    views = etree.SubElement(root, _t("views"))
+) -> etree._Element:
+    """The `<views>` element: the Purdue diagram and the zones-and-conduits diagram."""
+    views = etree.Element(_t("views"), nsmap={None: NS, "xsi": XSI})
     diagrams = etree.SubElement(views, _t("diagrams"))
 
     by_level: dict[float | None, list[str]] = {}
@@ -175,3 +174,4 @@ def add_views(
     if conduit_elements:
         zones.box(conduit_elements, label="Conduits", fill=(230, 230, 250))
     zones.connect([*conduit_links, *flows])
+    return views

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from plantarch.model import CLEARTEXT_INDUSTRIAL_PROTOCOLS, Conduit, Flow, PlantModel, format_level
+from plantarch.model import CLEARTEXT_INDUSTRIAL_PROTOCOLS, Conduit, Flow, PlantModel, Zone, format_level
 from plantarch.report.bands import PURDUE_ORDER, level_label
 
 View = Literal["purdue", "zones", "flows", "capabilities"]
@@ -289,51 +289,92 @@ def zones_view(
     model: PlantModel, findings: Sequence[FindingLike] | None = None, max_nodes: int = MAX_NODES
 ) -> Diagram:
     """Zones as boxes holding their systems, conduits as edges coloured by compliance."""
-    d = Diagram(
-        "zones",
-        "Zones and conduits",
-        ranked=True,
-        legend={k: v for k, v in STATUS_COLOURS.items() if k != "unknown"},
-    )
+    legend = {k: v for k, v in STATUS_COLOURS.items() if k != "unknown"}
+    d = Diagram("zones", "Zones and conduits", ranked=True, legend=legend)
     members: dict[str | None, list[tuple[str, str]]] = defaultdict(list)
     for s in model.systems:
         members[s.zone].append((s.key, s.name))
-    detail = len(model.systems) <= max_nodes
-    if not detail:
-        d.aggregated = "by zone"
-
-    def top(z: str) -> float:
-        zone = next(x for x in model.zones if x.key == z)
-        return -max(zone.purdue_levels, default=-1.0)
-
-    ordered = sorted(model.zones, key=lambda z: (not z.untrusted, top(z.key), z.key))  # outside world on top
+    tops = {z.key: -max(z.purdue_levels, default=-1.0) for z in model.zones}
+    ordered = sorted(model.zones, key=lambda z: (not z.untrusted, tops[z.key], z.key))  # outside world on top
+    if len(model.systems) > max_nodes:
+        return _zones_aggregated(model, findings, max_nodes, d, members, ordered)
     anchor: dict[str, str] = {}
     for zone in ordered:
-        fill = "#fff2cc" if zone.dmz else "#ffe6e6" if zone.untrusted else "#e2efda"
-        sl = f" (SL-T {zone.security_level_target})" if zone.security_level_target is not None else ""
-        d.clusters.append(Cluster(f"zone_{len(d.clusters)}", zone.name + sl, fill))
+        d.clusters.append(Cluster(f"zone_{len(d.clusters)}", _zone_title(zone), _zone_fill(zone)))
         cid = d.clusters[-1].id
         inside = members.get(zone.key, [])
-        if detail and inside:
-            for key, name in inside:
-                d.nodes.append(Node(key, name, cid))
-            anchor[zone.key] = inside[0][0]
-        else:
-            ident = f"{cid}_summary"
-            d.nodes.append(
-                Node(ident, _plural(len(inside), "system"), cid, shape="plaintext", count=len(inside))
-            )
-            anchor[zone.key] = ident
+        for key, name in inside:
+            d.nodes.append(Node(key, name, cid))
+        if not inside:
+            d.nodes.append(Node(f"{cid}_summary", "no systems", cid, shape="plaintext", count=0))
+        anchor[zone.key] = inside[0][0] if inside else f"{cid}_summary"
     for conduit in model.conduits:
         a, b = conduit.zones
         if a not in anchor or b not in anchor:
             continue
-        if top(a) > top(b):  # draw from the upper zone down
+        if tops[a] > tops[b]:  # draw from the upper zone down
             a, b = b, a
-        status = conduit_status(conduit, findings)
-        d.edges.append(
-            Edge(anchor[a], anchor[b], conduit.name, STATUS_COLOURS[status], width=2.5, between_clusters=True)
-        )
+        colour = STATUS_COLOURS[conduit_status(conduit, findings)]
+        d.edges.append(Edge(anchor[a], anchor[b], conduit.name, colour, width=2.5, between_clusters=True))
+    return d
+
+
+def _zone_title(zone: Zone) -> str:
+    sl = f" (SL-T {zone.security_level_target})" if zone.security_level_target is not None else ""
+    return zone.name + sl
+
+
+def _zone_fill(zone: Zone) -> str:
+    return "#fff2cc" if zone.dmz else "#ffe6e6" if zone.untrusted else "#e2efda"
+
+
+def _zones_aggregated(
+    model: PlantModel,
+    findings: Sequence[FindingLike] | None,
+    max_nodes: int,
+    d: Diagram,
+    members: dict[str | None, list[tuple[str, str]]],
+    ordered: list[Zone],
+) -> Diagram:
+    """Zones as single nodes grouped by site; above `max_nodes` zones, one node per site."""
+    d.ranked = False
+    site_of = _site_index(model)
+    zone_site = {z.key: site_of(None, z.key) for z in model.zones}
+    names = {loc.key: loc.name for loc in model.locations}
+    statuses = [(c, conduit_status(c, findings)) for c in model.conduits]
+    if len(model.zones) <= max_nodes:
+        d.aggregated = "by zone"
+        cluster_of: dict[str, str] = {}
+        for zone in ordered:
+            site = zone_site[zone.key]
+            if site not in cluster_of:
+                cluster_of[site] = f"site_{len(cluster_of)}"
+                d.clusters.append(Cluster(cluster_of[site], names.get(site, site), "#fafafa"))
+            label = f"{_zone_title(zone)}\n{_plural(len(members.get(zone.key, [])), 'system')}"
+            d.nodes.append(Node(f"zone:{zone.key}", label, cluster_of[site], fill=_zone_fill(zone)))
+        for conduit, status in statuses:
+            a, b = (f"zone:{z}" for z in conduit.zones)
+            d.edges.append(Edge(a, b, conduit.name, STATUS_COLOURS[status], width=2.0))
+        return d
+    d.aggregated = "by site"
+    zones_in = Counter(zone_site.values())
+    systems_in = Counter(zone_site.get(s.zone or "", "-") for s in model.systems)
+    for site in sorted(zones_in):
+        counted = f"{_plural(zones_in[site], 'zone')}, {_plural(systems_in[site], 'system')}"
+        d.nodes.append(Node(f"site:{site}", f"{names.get(site, site)}\n{counted}"))
+    d.edges = _aggregate_edges(
+        ((f"site:{zone_site[c.zones[0]]}", f"site:{zone_site[c.zones[1]]}", st) for c, st in statuses),
+        "conduit",
+    )
+    for node in d.nodes:  # conduits inside one site are counted on its node
+        inside = [
+            st
+            for c, st in statuses
+            if f"site:{zone_site[c.zones[0]]}" == node.id == f"site:{zone_site[c.zones[1]]}"
+        ]
+        bad = sum(1 for st in inside if st == "violation")
+        node.label += f"\n{_plural(len(inside), 'conduit')}" + (f", {bad} in violation" if bad else "")
+        node.fill = "#ffcdd2" if bad else "#ffffff"
     return d
 
 
@@ -344,18 +385,16 @@ def flows_view(
     items, drawn = _placed(model)
     zone_names = {z.key: z.name for z in model.zones}
     d = Diagram("flows", "Data flows", legend=_flow_legend())
-    cluster_of: dict[str | None, str] = {}
-    for _, _, _, zone, _ in items:
-        if zone not in cluster_of:
-            cluster_of[zone] = f"zone_{len(cluster_of)}"
-            d.clusters.append(
-                Cluster(cluster_of[zone], zone_names.get(zone or "", zone or "No zone"), "#f7f7f7")
-            )
     levels = {key: level for key, _, level, _, _ in items}
     zones = {key: zone for key, _, _, zone, _ in items}
     flagged = _flagged(findings)
     if len(items) <= max_nodes:
+        cluster_of: dict[str | None, str] = {}
         for key, label, _, zone, _ in items:
+            if zone not in cluster_of:
+                cluster_of[zone] = f"zone_{len(cluster_of)}"
+                name = zone_names.get(zone or "", zone or "No zone")
+                d.clusters.append(Cluster(cluster_of[zone], name, "#f7f7f7"))
             d.nodes.append(Node(key, label, cluster_of[zone]))
         for flow in model.flows:
             src, dst = drawn.get(flow.source), drawn.get(flow.target)
@@ -365,11 +404,26 @@ def flows_view(
                 style = "dashed" if flow.origin == "observed" else "solid"
                 d.edges.append(Edge(src, dst, label, FLOW_COLOURS[status], style))
         return d
-    d.aggregated = "by zone"
-    counts = Counter(zone for _, _, _, zone, _ in items)
-    for zone, cid in cluster_of.items():
-        d.nodes.append(Node(cid + "_all", _plural(counts[zone], "endpoint"), cid, count=counts[zone]))
-    group = {key: cluster_of[zone] + "_all" for key, _, _, zone, _ in items}
+    names = {loc.key: loc.name for loc in model.locations}
+    by_zone = len({zone for _, _, _, zone, _ in items}) <= max_nodes
+    d.aggregated = "by zone" if by_zone else "by site"
+    group: dict[str, str] = {}
+    counts: Counter[str] = Counter()
+    label_of: dict[str, str] = {}
+    site_cluster: dict[str, str] = {}
+    for key, _, _, zone, site in items:
+        ident = f"zone:{site}/{zone}" if by_zone else f"site:{site}"
+        group[key] = ident
+        counts[ident] += 1
+        label_of[ident] = zone_names.get(zone or "", zone or "No zone") if by_zone else names.get(site, site)
+        if by_zone and site not in site_cluster:
+            site_cluster[site] = f"site_{len(site_cluster)}"
+            d.clusters.append(Cluster(site_cluster[site], names.get(site, site), "#f7f7f7"))
+        if by_zone:
+            site_cluster[ident] = site_cluster[site]
+    for ident, n in sorted(counts.items()):
+        cluster = site_cluster.get(ident) if by_zone else None
+        d.nodes.append(Node(ident, f"{label_of[ident]}\n{_plural(n, 'endpoint')}", cluster, count=n))
     pairs = []
     for flow in model.flows:
         src, dst = drawn.get(flow.source), drawn.get(flow.target)
