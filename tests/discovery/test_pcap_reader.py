@@ -24,6 +24,7 @@ from pcap_packets import (
     write,
 )
 
+from plantarch.discovery.pcap.flows import SAMPLES_PER_FLOW
 from plantarch.discovery.pcap.source import discover_pcap, raise_if_partial, read_captures
 from plantarch.errors import InputError, PartialResult
 
@@ -132,7 +133,7 @@ def test_memory_is_bounded_by_flows_not_packets(tmp_path: Path) -> None:
     assert table.packets == 20_003
     assert len(table) == 1
     (state,) = table.flows
-    assert len(state.samples) <= 12
+    assert len(state.samples) <= SAMPLES_PER_FLOW
 
 
 def _truncated(tmp_path: Path) -> tuple[Path, int]:

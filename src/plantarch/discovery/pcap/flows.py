@@ -19,9 +19,9 @@ from plantarch.discovery.pcap.decoder import (
     DecodedBlock,
 )
 
-SAMPLES_PER_FLOW = 12
+SAMPLES_PER_FLOW = 8
 """Payload-bearing packets kept per flow for protocol identification, identity and names."""
-SAMPLE_BYTES = 1600
+SAMPLE_BYTES = 512
 """Bytes kept of each sampled payload."""
 KIND_IP = 0
 KIND_L2 = 1
@@ -237,13 +237,25 @@ class FlowTable:
         pa = np.where(swap, dport, sport)
         pb = np.where(swap, sport, dport)
         k3 = (kind << 56) | (proto << 32) | (pa << 16) | pb
-        order = np.lexsort((k3, b, a))
+        # Group by a 64-bit mix of the key (one stable sort instead of a 3-key lexsort), then check
+        # that every group holds one key; a hash collision falls back to the exact lexsort.
+        mixed = _mix(a, b, k3)
+        order = np.argsort(mixed, kind="stable")
+        mixed = mixed[order]
         a, b, k3 = a[order], b[order], k3[order]
         change = np.empty(order.shape[0], dtype=bool)
         change[0] = True
-        change[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1]) | (k3[1:] != k3[:-1])
+        change[1:] = mixed[1:] != mixed[:-1]
         starts = np.flatnonzero(change)
         group = np.cumsum(change) - 1
+        head = starts[group]
+        if ((a != a[head]) | (b != b[head]) | (k3 != k3[head])).any():
+            exact = np.lexsort((k3, b, a))
+            order = order[exact]
+            a, b, k3 = a[exact], b[exact], k3[exact]
+            change[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1]) | (k3[1:] != k3[:-1])
+            starts = np.flatnonzero(change)
+            group = np.cumsum(change) - 1
         g = starts.shape[0]
         pidx = sel[order]
         direction = swap[order].astype(np.int64)
@@ -313,14 +325,29 @@ class FlowTable:
         take = np.flatnonzero(bearing & (rank < need[group]))
         if take.shape[0]:
             np.add.at(c.sampled, ids[group[take]], 1)
-            data = blk.data
-            p_off = dec.payload_off[pidx[take]].tolist()
-            p_len = np.minimum(plen[take], SAMPLE_BYTES).tolist()
+            # One gather copies every sampled payload into one bytes object; Python only slices it.
+            p_len = np.minimum(plen[take], SAMPLE_BYTES)
+            ends = np.cumsum(p_len)
+            begins = ends - p_len
+            source = np.repeat(dec.payload_off[pidx[take]] - begins, p_len) + np.arange(int(ends[-1]))
+            blob = blk.data[source].tobytes()
             owner = ids[group[take]].tolist()
             dirs = direction[take].tolist()
             samples = self.samples
-            for fid, d, o, ln in zip(owner, dirs, p_off, p_len, strict=True):
-                samples[fid].append((d, data[o : o + ln].tobytes()))
+            for fid, d, lo, hi in zip(owner, dirs, begins.tolist(), ends.tolist(), strict=True):
+                samples[fid].append((d, blob[lo:hi]))
+
+
+def _mix(
+    a: npt.NDArray[np.int64], b: npt.NDArray[np.int64], k3: npt.NDArray[np.int64]
+) -> npt.NDArray[np.uint64]:
+    """A 64-bit mix of a flow key (multiplicative hashing); equal keys give equal values."""
+    with np.errstate(over="ignore"):
+        h = a.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        h ^= b.astype(np.uint64) * np.uint64(0xC2B2AE3D27D4EB4F)
+        h ^= k3.astype(np.uint64) * np.uint64(0x165667B19E3779F9)
+        h ^= h >> np.uint64(29)
+    return h
 
 
 def _first_side(

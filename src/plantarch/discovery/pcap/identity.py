@@ -161,6 +161,10 @@ def bacnet_i_am(p: bytes) -> dict[str, str]:
     return out
 
 
+IDENTITY_PROTOCOLS = frozenset({"enip", "modbus", "s7comm", "profinet", "bacnet"})
+"""Protocols whose answers can reveal device identity."""
+
+
 def identify_device(protocol: str, payload: bytes) -> dict[str, str]:
     """Identity fields a server's payload reveals for `protocol` (empty when none)."""
     if protocol == "enip":

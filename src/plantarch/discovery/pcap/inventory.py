@@ -16,7 +16,7 @@ from plantarch.discovery.observation import FlowObservation, HostObservation
 from plantarch.discovery.pcap import names as name_parsers
 from plantarch.discovery.pcap.decoder import ETH_LLC
 from plantarch.discovery.pcap.flows import KIND_L2, FlowState, FlowTable
-from plantarch.discovery.pcap.identity import identify_device
+from plantarch.discovery.pcap.identity import IDENTITY_PROTOCOLS, identify_device
 from plantarch.discovery.pcap.levels import peer_context_level, suggest_level
 from plantarch.discovery.pcap.protocols import (
     ETHERTYPE_PROTOCOLS,
@@ -169,7 +169,7 @@ def build_inventory(table: FlowTable) -> Inventory:
                 sender = a if direction == 0 else b
                 if transport == "udp":
                     name_hits += name_parsers.names_from_udp(st.port_a, st.port_b, payload)
-                if protocol:
+                if protocol in IDENTITY_PROTOCOLS:
                     found = identify_device(protocol, payload)
                     if found:
                         identities.append(("ip", sender, found))

@@ -277,6 +277,18 @@ class Identification:
     server: int
 
 
+def _by_port(table: dict[str, frozenset[int]]) -> dict[int, tuple[str, ...]]:
+    out: dict[int, tuple[str, ...]] = {}
+    for proto, ports in table.items():
+        for port in ports:
+            out[port] = (*out.get(port, ()), proto)
+    return out
+
+
+_TCP_BY_PORT = _by_port(TCP_PORTS)
+_UDP_BY_PORT = _by_port(UDP_PORTS)
+
+
 def _candidates(p: bytes) -> tuple[str, ...]:
     """Protocols whose framing the first bytes allow (a cheap filter before the full signatures)."""
     if len(p) < 4:
@@ -306,14 +318,10 @@ def _candidates(p: bytes) -> tuple[str, ...]:
 
 def identify(transport: str, port_a: int, port_b: int, samples: list[tuple[int, bytes]]) -> Identification:
     """Name the protocol of a TCP/UDP flow from its sampled payloads, confirmed by port."""
-    ports = TCP_PORTS if transport == "tcp" else UDP_PORTS
+    by_port = _TCP_BY_PORT if transport == "tcp" else _UDP_BY_PORT
     payloads = [p for _, p in samples]
-    on_port: list[tuple[str, int]] = []
-    for proto, known in ports.items():
-        if port_b in known:
-            on_port.append((proto, 1))
-        elif port_a in known:
-            on_port.append((proto, 0))
+    on_port = [(proto, 1) for proto in by_port.get(port_b, ())]
+    on_port += [(proto, 0) for proto in by_port.get(port_a, ()) if (proto, 1) not in on_port]
     # S7comm and MMS share port 102: TPKT/COTP connection setup alone names neither.
     if payloads:
         for proto, side in on_port:
