@@ -34,7 +34,7 @@ def test_hidden_flows_in_the_capture_are_violations(sqlite_store: Store, tmp_pat
         if f.kind == "flow" and f.evidence.get("origin") == "observed"
     }
     hidden = {h.key: h for h in HIDDEN_FLOWS}
-    for key in ("hidden-mes-writes-cartoner", "hidden-canary-polls-filler", "hidden-qms-reads-lims-db"):
+    for key in ("hidden-kepware-polls-cartoner", "hidden-canary-polls-filler", "hidden-qms-reads-lims-db"):
         h = hidden[key]
         finding = observed.get(("SEG-005", h.src, h.dst))
         assert finding is not None, f"{key}: observed flow {h.src} → {h.dst} not flagged by SEG-005"
@@ -42,8 +42,9 @@ def test_hidden_flows_in_the_capture_are_violations(sqlite_store: Store, tmp_pat
         assert any(
             s["source"] == "pcap" and "demo.pcap" in s.get("reference", "") for s in finding.evidence["seen"]
         )
-    mes, canary = hidden["hidden-mes-writes-cartoner"], hidden["hidden-canary-polls-filler"]
-    assert ("SEG-003", mes.src, mes.dst) in observed and ("SEG-003", canary.src, canary.dst) in observed
+    kepware, canary = hidden["hidden-kepware-polls-cartoner"], hidden["hidden-canary-polls-filler"]
+    assert ("SEG-003", kepware.src, kepware.dst) in observed
+    assert ("SEG-003", canary.src, canary.dst) in observed
     qms = hidden["hidden-qms-reads-lims-db"]
     assert ("INT-001", qms.src, qms.dst) in observed  # a new point-to-point integration nobody declared
     laptop = hidden["hidden-contractor-laptop"]

@@ -66,14 +66,14 @@ LINE3_SILO = ("l3-plc-thermoformer", "l3-hmi-thermoformer", "l3-drives-thermofor
 
 HIDDEN_FLOWS: tuple[HiddenFlow, ...] = (
     HiddenFlow(
-        "hidden-mes-writes-cartoner",
-        "10.30.0.10",
+        "hidden-kepware-polls-cartoner",
+        "10.30.0.31",
         "10.20.2.15",
         "tcp",
         44818,
         "enip",
-        "MES writes recipe parameters straight into the Line 2 cartoner PLC (EtherNet/IP/CIP).",
-        "mes-rp-app",
+        "KEPServerEX still polls the Line 2 cartoner PLC over EtherNet/IP (a forgotten tag group).",
+        "opc-kepware-server",
         "l2-plc-cartoner-cpu",
     ),
     HiddenFlow(
