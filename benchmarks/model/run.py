@@ -147,7 +147,6 @@ def main() -> None:
     print(f"{platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     results: dict[str, Any] = {"scale": args.scale}
     results["generate"] = _run("generate", args.work, None, args.scale)
-    results["load"] = _run("load", args.work, None, args.scale)
     for backend in ("sqlite", "postgresql"):
         database = None
         created = None
@@ -168,6 +167,7 @@ def main() -> None:
         finally:
             if created:
                 _drop_postgres(args.postgres, created[0])
+    results["load"] = _run("load", args.work, None, args.scale)  # the whole model in memory, last
     db = args.work / "workspace" / "plantarch.db"
     results["sqlite_file_mb"] = round(db.stat().st_size / 2**20) if db.exists() else None
     results["yaml_mb"] = round(sum(p.stat().st_size for p in (args.work / "model").rglob("*.yaml")) / 2**20)

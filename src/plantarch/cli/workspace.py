@@ -19,10 +19,11 @@ from plantarch.cli.common import (
     open_target,
     print_json,
 )
-from plantarch.cli.groups import export_app, import_app
+from plantarch.cli.groups import docs_app, export_app, import_app
 from plantarch.errors import InputError
 from plantarch.filters import list_objects
 from plantarch.interchange.model_io import export_model, import_model
+from plantarch.interchange.model_reference import model_reference_markdown
 from plantarch.interchange.yaml_emit import dump_mapping
 from plantarch.model import OBJECT_TYPES, PLURALS, ModelObject, format_level
 from plantarch.store import Change
@@ -244,6 +245,11 @@ def _shown(value: Any) -> str:
     return "(default)" if value is None else repr(value)
 
 
+def docs_model() -> None:
+    """Print the field reference of the YAML model format (Markdown, as in docs/model.md)."""
+    typer.echo(model_reference_markdown(), nl=False)
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
     app.command("init")(init)
@@ -252,3 +258,4 @@ def register(app: typer.Typer) -> None:
     app.command("diff")(diff)
     import_app.command("model")(import_model_command)
     export_app.command("model")(export_model_command)
+    docs_app.command("model")(docs_model)

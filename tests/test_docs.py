@@ -1,0 +1,67 @@
+"""Documentation keeps up with the code: every CLI command and every model field is documented."""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+from typer.main import get_command
+
+from plantarch.cli.app import app
+from plantarch.interchange.model_reference import model_reference_markdown
+from plantarch.model import OBJECT_TYPES
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+def _commands(command: Any, prefix: str = "") -> Iterator[str]:
+    subcommands = getattr(command, "commands", None)
+    if not subcommands:
+        yield prefix
+        return
+    for name, sub in sorted(subcommands.items()):
+        yield from _commands(sub, f"{prefix} {name}".strip())
+
+
+@pytest.mark.parametrize("command", sorted(_commands(get_command(app))))
+def test_every_cli_command_is_in_the_cli_reference(command: str) -> None:
+    assert f"`plantarch {command}`" in (DOCS / "cli.md").read_text(), (
+        f"add `plantarch {command}` to docs/cli.md"
+    )
+
+
+def _model_types() -> list[type[BaseModel]]:
+    """Every object type and the nested models their fields use."""
+    found: list[type[BaseModel]] = list(OBJECT_TYPES.values())
+    for model in found:
+        for field in model.model_fields.values():
+            for candidate in _types_in(field.annotation):
+                if issubclass(candidate, BaseModel) and candidate not in found:
+                    found.append(candidate)
+    return found
+
+
+def _types_in(annotation: Any) -> Iterator[type]:
+    if isinstance(annotation, type):
+        yield annotation
+    for argument in typing.get_args(annotation):
+        yield from _types_in(argument)
+
+
+MODEL_TYPES = _model_types()
+
+
+@pytest.mark.parametrize("model", MODEL_TYPES, ids=lambda m: m.__name__)
+def test_every_model_field_is_in_the_model_reference(model: type[BaseModel]) -> None:
+    text = (DOCS / "model.md").read_text()
+    missing = [name for name in model.model_fields if f"| `{name}` |" not in text]
+    assert not missing, f"document {model.__name__} fields {missing} in docs/model.md"
+
+
+def test_model_reference_in_the_docs_is_generated_from_the_code() -> None:
+    text = (DOCS / "model.md").read_text()
+    assert text.endswith(model_reference_markdown()), "regenerate: plantarch docs model (docs/model.md)"
