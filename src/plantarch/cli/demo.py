@@ -46,6 +46,7 @@ def demo(
 def print_summary(result: DemoResult) -> None:
     """The demo's Rich summary: the plant's counts, then what each step did."""
     plant = Table(title="Riverside Packaging demo plant", show_header=False, title_justify="left")
+    plant.min_width = 36
     plant.add_column("what")
     plant.add_column("count", justify="right")
     for name, value in result.counts.items():

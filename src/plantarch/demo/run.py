@@ -104,16 +104,21 @@ def step_title(step: DemoStep) -> str:
 
 
 def model_counts(model: PlantModel) -> dict[str, int]:
-    """Sites, systems, assets, flows, zones and conduits of a model (what the summary shows first)."""
-    return {
+    """Sites, systems, assets, flows (and how many observed), zones and conduits of a model."""
+    observed = sum(1 for f in model.flows if f.origin == "observed")
+    counts = {
         "sites": sum(1 for loc in model.locations if loc.kind == "site"),
         "systems": len(model.systems),
         "assets": len(model.assets),
         "flows": len(model.flows),
+        "observed flows": observed,
         "zones": len(model.zones),
         "conduits": len(model.conduits),
         "capabilities": len(model.capabilities),
     }
+    if not observed:
+        del counts["observed flows"]
+    return counts
 
 
 # ---------------------------------------------------------------- the steps
