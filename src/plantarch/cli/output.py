@@ -69,15 +69,18 @@ def report(
             "--standards/--no-standards", help="Run the baseline standards for the findings section."
         ),
     ] = True,
+    analysis: Annotated[
+        bool, typer.Option("--analysis/--no-analysis", help="Run the analyses and plan the roadmap.")
+    ] = True,
     workspace: WorkspaceOption = None,
     database: DatabaseOption = None,
     fmt: FormatOption = OutputFormat.TEXT,
 ) -> None:
-    """Write the plant report: key metrics, diagrams, findings, lifecycle, zones, inventory."""
+    """Write the plant report: key metrics, diagrams, findings, analysis, roadmap, inventory."""
     from plantarch.report.html import write_report
 
     model = _model(workspace, database)
-    path = write_report(model, out, title=title, use_standards=standards)
+    path = write_report(model, out, title=title, use_standards=standards, use_analysis=analysis)
     size = path.stat().st_size
     _done(fmt, {"out": str(path), "bytes": size, **model.counts()}, f"wrote {path} ({size:,} bytes)")
 

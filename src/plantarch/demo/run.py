@@ -227,6 +227,7 @@ def plan_roadmap(run: DemoRun) -> StepOutcome:
     csv_path = run.out_dir / "roadmap.csv"
     json_path.write_text(roadmap.model_dump_json(indent=2), encoding="utf-8")
     csv_path.write_text(render_csv(roadmap), encoding="utf-8")
+    run.facts["roadmap"] = roadmap
     cash = roadmap.cash_flow
     counts: dict[str, int | float | str] = {
         "phases": len(roadmap.phases),
@@ -239,6 +240,30 @@ def plan_roadmap(run: DemoRun) -> StepOutcome:
     return StepOutcome(counts, files=[json_path, csv_path])
 
 
+def write_report(run: DemoRun) -> StepOutcome:
+    """Write the HTML report and the Purdue, zones, flows and capabilities diagrams."""
+    from plantarch.report.html import render_report
+    from plantarch.report.render import write_views
+
+    check = run.facts.get("check")
+    findings = list(check.findings) if check is not None else None
+    model = run.model()
+    html = render_report(
+        model,
+        title="Riverside Packaging: plant architecture report",
+        findings=findings,
+        analysis=run.facts.get("analysis"),
+        roadmap=run.facts.get("roadmap"),
+        use_standards=findings is None,
+        today=run.today,
+    )
+    path = run.out_dir / "report.html"
+    path.write_text(html, encoding="utf-8")
+    diagrams = write_views(model, run.out_dir / "diagrams", findings)
+    counts: dict[str, int | float | str] = {"report bytes": len(html.encode()), "diagrams": len(diagrams)}
+    return StepOutcome(counts, files=[path, *diagrams], detail=f"open {path} in a browser")
+
+
 DEMO_STEPS: list[DemoStep] = [
     init_workspace,
     import_demo_model,
@@ -248,6 +273,7 @@ DEMO_STEPS: list[DemoStep] = [
     check_standards,
     analyze_architecture,
     plan_roadmap,
+    write_report,
 ]
 """The demo chain, in order. Append a step function to add a capability to `plantarch demo`."""
 

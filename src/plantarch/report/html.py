@@ -20,7 +20,14 @@ from plantarch import __version__
 from plantarch.errors import InputError, PlantarchError
 from plantarch.model import PlantModel
 from plantarch.report.diagram import MAX_NODES, VIEWS, build_view
-from plantarch.report.inputs import standards_findings
+from plantarch.report.inputs import (
+    TIME_COLOURS,
+    architecture_analysis,
+    consolidation_roadmap,
+    quadrant_points,
+    savings_curve,
+    standards_findings,
+)
 from plantarch.report.metrics import key_metrics, level_text
 from plantarch.report.render import GraphvizUnavailable, svg_fragment, to_mermaid
 
@@ -116,18 +123,29 @@ def render_report(
     *,
     title: str = "Plant architecture report",
     findings: Sequence[Any] | None = None,
+    analysis: Any | None = None,
+    roadmap: Any | None = None,
     use_standards: bool = True,
+    use_analysis: bool = True,
     today: date | None = None,
     generated_at: datetime | None = None,
 ) -> str:
-    """The report as one HTML document: metrics, diagrams, findings, inventory, roadmap when known."""
+    """The report as one HTML document: metrics, diagrams, findings, analyses and roadmap when known.
+
+    Findings, analysis and roadmap are computed from the model (when their libraries are installed)
+    unless given, or unless `use_standards` / `use_analysis` turn them off.
+    """
     if findings is None and use_standards:
-        found = standards_findings(model)
-        findings = found
+        findings = standards_findings(model, today)
+    if analysis is None and use_analysis:
+        analysis = architecture_analysis(model, today)
+    if roadmap is None and use_analysis:
+        roadmap = consolidation_roadmap(model, today, analysis)
     metrics = key_metrics(model, today=today)
     zone_names = {z.key: z.name for z in model.zones}
     systems = sorted(model.systems, key=lambda s: (-(s.purdue_level or -1), s.key))
     unknown = sorted((a for a in model.assets if not a.declared), key=lambda a: a.key)
+    curve, marks, zero = savings_curve(roadmap) if roadmap is not None else ("", [], 0.0)
     template = _environment().get_template("report.html.j2")
     return template.render(
         title=title,
@@ -137,6 +155,14 @@ def render_report(
         metrics=metrics,
         findings=list(findings) if findings is not None else None,
         severities=_severity_counts(findings),
+        analysis=analysis,
+        roadmap=roadmap,
+        quadrant=quadrant_points(roadmap) if roadmap is not None else [],
+        time_colours=TIME_COLOURS,
+        curve=curve,
+        curve_marks=marks,
+        curve_zero=zero,
+        names={s.key: s.name for s in model.systems},
         diagrams=diagram_blocks(model, findings),
         systems=systems[:MAX_ROWS],
         hidden_systems=max(0, len(systems) - MAX_ROWS),

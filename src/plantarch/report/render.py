@@ -6,11 +6,13 @@ import itertools
 import re
 import shutil
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 
 from plantarch.errors import InputError, PlantarchError
 from plantarch.interchange.fields import xml_text
-from plantarch.report.diagram import Diagram
+from plantarch.model import PlantModel
+from plantarch.report.diagram import VIEWS, Diagram, FindingLike, build_view
 
 ROW = 10
 """Nodes per row inside a Purdue band before the band wraps onto another row."""
@@ -172,3 +174,22 @@ def render(d: Diagram, fmt: str) -> bytes:
 def write_diagram(d: Diagram, path: Path) -> None:
     """Write the diagram in the format its file suffix names (.svg, .png, .mmd, .dot)."""
     path.write_bytes(render(d, path.suffix.lower().lstrip(".")))
+
+
+def write_views(
+    model: PlantModel,
+    directory: Path,
+    findings: Sequence[FindingLike] | None = None,
+    formats: Sequence[str] = ("svg", "mmd"),
+) -> list[Path]:
+    """Draw every view into `directory` as `<view>.<format>`; SVG/PNG are skipped when Graphviz is missing."""
+    directory.mkdir(parents=True, exist_ok=True)
+    wanted = [f for f in formats if f not in ("svg", "png") or dot_executable() is not None]
+    written = []
+    for view in VIEWS:
+        diagram = build_view(model, view, findings)
+        for fmt in wanted:
+            path = directory / f"{view}.{fmt}"
+            write_diagram(diagram, path)
+            written.append(path)
+    return written
