@@ -1,0 +1,77 @@
+"""Key metrics on one screen, per site and overall."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from plantarch.analysis.graph import SHOP_FLOOR_MAX_LEVEL, FlowGraph
+from plantarch.model import PlantModel, SystemKind
+
+
+class KeyMetrics(BaseModel):
+    """The headline numbers of the architecture, for one site or the whole plant."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    site: str | None = Field(default=None, description="Site key; none for the whole plant.")
+    systems: int
+    assets: int
+    flows: int
+    interfaces: int
+    point_to_point_interfaces: int
+    standards_conformance: float | None = Field(
+        default=None, description="Percent of systems and flows without a standards finding."
+    )
+    standards_note: str = ""
+    silos: int
+    redundancy_groups: int
+    redundant_spend: float
+    annual_tco: float
+    end_of_support: int = Field(description="Systems whose support has ended.")
+    ending_soon: int
+    integration_gaps: int
+    single_points_of_failure: int
+    shop_floor_systems: int = Field(description="Systems at Purdue level 0–2.")
+    shop_floor_to_erp: int = Field(description="Shop-floor systems with a data path to an ERP.")
+
+
+def shop_floor_paths(graph: FlowGraph) -> dict[str | None, tuple[int, int]]:
+    """Per site (and None for all): (shop-floor systems, how many have a data path to an ERP)."""
+    component_of = graph.component_of
+    erp_components = {component_of[i] for i, n in enumerate(graph.nodes) if n.kind == SystemKind.ERP}
+    counts: dict[str | None, tuple[int, int]] = {None: (0, 0)}
+    for i, node in enumerate(graph.nodes):
+        if not node.is_system or node.level is None or node.level > SHOP_FLOOR_MAX_LEVEL:
+            continue
+        reached = int(component_of[i] in erp_components)
+        for key in {None, node.site}:
+            total, ok = counts.get(key, (0, 0))
+            counts[key] = (total + 1, ok + reached)
+    return counts
+
+
+def standards_conformance(model: PlantModel, today: date | None = None) -> tuple[float | None, str]:
+    """Percent of systems and flows with no open finding of the baseline standards pack.
+
+    The checker belongs to plantarch.standards; if it is missing or fails, analysis goes on without
+    the figure and says why.
+    """
+    try:
+        from plantarch.standards import check_model, load_baseline
+    except ImportError:
+        return None, "standards checker not available"
+    try:
+        result = check_model(model, [load_baseline()], today=today)
+    except Exception as exc:  # another package's failure must not stop the analysis
+        return None, f"standards checker failed: {exc}"
+    flagged = {(f.kind, f.key) for f in result.findings if f.is_open}
+    population = {("system", s.key) for s in model.systems} | {("flow", f.key) for f in model.flows}
+    if not population:
+        return None, "no systems or flows to check"
+    clean = len(population - flagged)
+    return (
+        round(100 * clean / len(population), 1),
+        f"{clean} of {len(population)} systems and flows have no open baseline finding",
+    )

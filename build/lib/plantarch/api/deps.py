@@ -1,0 +1,100 @@
+"""FastAPI dependencies: the store, the settings, the authenticated user and the role each route needs.
+
+The same `current_user` dependency serves HTML pages: it reads a bearer token from the Authorization
+header or the `plantarch_token` cookie.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request, Security
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+
+from plantarch.api.auth import Principal, Role, authenticate
+from plantarch.api.settings import TOKEN_COOKIE, ApiSettings
+from plantarch.filters import FILTERSETS
+from plantarch.store import Store
+
+_bearer = HTTPBearer(auto_error=False, description="API token: `Authorization: Bearer pat_...`")
+_cookie = APIKeyCookie(name=TOKEN_COOKIE, auto_error=False, description="API token in a cookie (web UI).")
+
+
+def get_store(request: Request) -> Store:
+    """The store the app was created with."""
+    store: Store = request.app.state.store
+    return store
+
+
+def get_settings(request: Request) -> ApiSettings:
+    """The app's settings."""
+    settings: ApiSettings = request.app.state.settings
+    return settings
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+SettingsDep = Annotated[ApiSettings, Depends(get_settings)]
+
+
+def current_user(
+    store: StoreDep,
+    settings: SettingsDep,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)] = None,
+    cookie: Annotated[str | None, Security(_cookie)] = None,
+) -> Principal:
+    """The user behind the request's token (header or cookie); 401 without a valid one."""
+    token = bearer.credentials if bearer is not None else cookie
+    if token:
+        principal = authenticate(store, token)
+        if principal is not None:
+            return principal
+        raise HTTPException(401, "invalid or revoked token", headers={"WWW-Authenticate": "Bearer"})
+    if settings.anonymous_role is not None:
+        return Principal(user="local", role=settings.anonymous_role)
+    raise HTTPException(
+        401, "a token is needed: Authorization: Bearer <token>", headers={"WWW-Authenticate": "Bearer"}
+    )
+
+
+def require(role: Role) -> Callable[[Principal], Principal]:
+    """A dependency that lets the request through only for users whose role includes `role`."""
+
+    def check(user: Annotated[Principal, Depends(current_user)]) -> Principal:
+        if not user.has(role):
+            raise HTTPException(403, f"{user.user} is a {user.role.value}; this needs the {role.value} role")
+        return user
+
+    return check
+
+
+Viewer = Annotated[Principal, Depends(require(Role.VIEWER))]
+Editor = Annotated[Principal, Depends(require(Role.EDITOR))]
+Reviewer = Annotated[Principal, Depends(require(Role.REVIEWER))]
+Admin = Annotated[Principal, Depends(require(Role.ADMIN))]
+
+
+def filter_values(kind: str) -> Callable[..., dict[str, Any]]:
+    """A dependency reading the kind's filters (plantarch.filters) from the query string."""
+    import inspect
+
+    from fastapi import Query
+
+    python_types = {"str": str, "float": float, "int": int, "bool": bool}
+    filterset = FILTERSETS[kind]
+
+    def values(**given: Any) -> dict[str, Any]:
+        return {name: value for name, value in given.items() if value is not None}
+
+    values.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter(
+                f.name,
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=Annotated[python_types[f.type] | None, Query(description=f.description)],
+                default=None,
+            )
+            for f in filterset.filters
+        ]
+    )
+    return values

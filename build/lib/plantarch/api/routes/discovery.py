@@ -1,0 +1,55 @@
+"""/api/discovery/{source}: upload a capture, scan or export; it is read and reconciled into the store."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, UploadFile
+
+from plantarch.api.deps import Editor, StoreDep
+from plantarch.discovery.reconcile import reconcile
+from plantarch.discovery.registry import get_source
+from plantarch.errors import InputError
+from plantarch.governance import audit
+from plantarch.governance.board import write_session
+
+router = APIRouter(tags=["discovery"])
+
+FILE_SOURCES = ("pcap", "nmap")
+"""Sources that read one uploaded file."""
+
+
+@router.post("/discovery/{source}", summary="Upload a file for a discovery source and reconcile it")
+def upload(source: str, file: Annotated[UploadFile, File()], store: StoreDep, user: Editor) -> dict[str, Any]:
+    """Read the uploaded file with the named source (pcap, nmap) and merge what it shows into the store."""
+    if source not in FILE_SOURCES:
+        raise InputError(
+            f"source '{source}' does not read uploads; use one of {', '.join(FILE_SOURCES)}", field="source"
+        )
+    reader = get_source(source)
+    suffix = Path(file.filename or "upload").suffix
+    with tempfile.TemporaryDirectory(prefix="plantarch-upload-") as tmp:
+        path = Path(tmp) / f"upload{suffix}"
+        with path.open("wb") as out:
+            shutil.copyfileobj(file.file, out)
+        batch = reader.observe(str(path))
+    result = reconcile(store, batch, author=user.user, reason=f"upload {source}: {file.filename}")
+    with write_session(store) as session, session.begin():
+        audit.record(
+            session.connection(),
+            user=user.user,
+            action=f"discover-{source}",
+            target=f"upload:{file.filename}",
+            revision=result.revision,
+            detail={"counts": result.counts()},
+        )
+    return {
+        "revision": result.revision,
+        "counts": result.counts(),
+        "created": result.created,
+        "updated": result.updated,
+        "warnings": [*batch.warnings, *result.warnings],
+    }

@@ -1,0 +1,1 @@
+"""Discovery: one module per source, each producing observations; reconcile merges them."""

@@ -1,0 +1,82 @@
+"""Observations: what one discovery source saw, with provenance, before reconcile merges it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from plantarch.model.base import Provenance
+from plantarch.model.system import System
+from plantarch.model.vocabulary import PurdueLevel
+
+
+class HostObservation(BaseModel):
+    """A host or device as one source saw it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ip: str | None = None
+    mac: str | None = None
+    vendor: str | None = Field(default=None, description="NIC vendor from the OUI registry or device vendor.")
+    names: list[str] = Field(default_factory=list, description="Hostnames from DHCP/DNS/NetBIOS/LLDP/...")
+    roles: list[str] = Field(default_factory=list, description="e.g. modbus-master, s7-plc, opcua-server.")
+    services: list[str] = Field(default_factory=list, description="Open services as proto/port[/name].")
+    identity: dict[str, str] = Field(
+        default_factory=dict,
+        description="Device identity: vendor, product, model, serial, firmware, station...",
+    )
+    os: str | None = None
+    systems: list[str] = Field(
+        default_factory=list, description="Keys of systems in the same batch that run on this host."
+    )
+    attributes: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Asset fields a record states outright (key, kind, location, zone, purdue_level, "
+        "description, ips, tags...), as an inventory or CMDB export gives them.",
+    )
+    suggested_level: PurdueLevel | None = None
+    level_reasons: list[str] = Field(default_factory=list)
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    confidence: float = Field(default=1.0, ge=0.0, le=1.0)
+
+
+class FlowObservation(BaseModel):
+    """A conversation between two endpoints (IP or, for layer-2 protocols, MAC addresses)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    src: str = Field(
+        description="Client / initiator / publisher address (or the key of a system in the same batch)."
+    )
+    dst: str = Field(description="Server / responder address (or the key of a system in the same batch).")
+    transport: str = Field(description="tcp, udp or ethernet.")
+    port: int | None = Field(default=None, description="Server port (none for layer 2).")
+    protocol: str | None = Field(default=None, description="Canonical protocol id, or none when unknown.")
+    packets: int = 0
+    bytes: int = 0
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    confidence: float = Field(default=1.0, ge=0.0, le=1.0)
+
+
+class ObservationBatch(BaseModel):
+    """Everything one run of one source observed, ready for reconcile."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    provenance: Provenance
+    hosts: list[HostObservation] = Field(default_factory=list)
+    flows: list[FlowObservation] = Field(default_factory=list)
+    systems: list[System] = Field(
+        default_factory=list, description="Systems a source can name (OPC UA server, broker, CMDB record)."
+    )
+    system_references: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="Per system key, references a record gives by key or name (location, zone), "
+        "resolved by reconcile against the stored model.",
+    )
+    summary: dict[str, Any] = Field(default_factory=dict, description="Source-specific facts for the report.")
+    warnings: list[str] = Field(default_factory=list)

@@ -1,0 +1,385 @@
+"""Streamed capture reading: pcap and pcapng (optionally gzip-compressed) in large chunks.
+
+Each chunk becomes a `PacketBlock`: the raw bytes plus numpy arrays of per-packet offsets, lengths,
+timestamps and link types. Only the record walk is a Python loop (one `unpack_from` per record);
+every other field is gathered with vectorised numpy indexing.
+"""
+
+from __future__ import annotations
+
+import gzip
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+import numpy.typing as npt
+
+from plantarch.errors import InputError
+
+CHUNK_BYTES = 32 * 1024 * 1024
+"""How much of the capture is held in memory at once (plus at most one partial record)."""
+MAX_RECORD = 256 * 1024
+"""A record longer than this is treated as corruption (largest jumbo frames plus headers)."""
+PAD = 128
+"""Zero bytes appended to each chunk so header gathers never index past the buffer."""
+
+PCAP_MAGICS = {
+    b"\xd4\xc3\xb2\xa1": ("<", 1e-6),
+    b"\xa1\xb2\xc3\xd4": (">", 1e-6),
+    b"\x4d\x3c\xb2\xa1": ("<", 1e-9),
+    b"\xa1\xb2\x3c\x4d": (">", 1e-9),
+}
+PCAPNG_MAGIC = b"\x0a\x0d\x0d\x0a"
+GZIP_MAGIC = b"\x1f\x8b"
+
+LINK_NULL = 0
+LINK_ETHERNET = 1
+LINK_RAW = 101
+LINK_SLL = 113
+LINK_SLL2 = 276
+SUPPORTED_LINKS = frozenset({LINK_NULL, LINK_ETHERNET, 12, 14, LINK_RAW, 228, 229, LINK_SLL, LINK_SLL2, 108})
+
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass
+class CaptureDamage:
+    """Where a capture stopped being readable and why."""
+
+    offset: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"byte offset {self.offset}: {self.reason}"
+
+
+@dataclass
+class PacketBlock:
+    """A chunk of packets: bytes plus per-packet arrays (offsets index into `data`)."""
+
+    data: npt.NDArray[np.uint8]
+    offsets: IntArray
+    caplen: IntArray
+    wirelen: IntArray
+    ts: npt.NDArray[np.float64]
+    linktype: IntArray
+    file_offset: int
+    """Absolute file offset of data[0] (for damage reports); meaningless for gzip beyond being monotonic."""
+
+    @property
+    def count(self) -> int:
+        """Number of packets in the block."""
+        return int(self.offsets.shape[0])
+
+    def head(self, count: int) -> PacketBlock:
+        """The first `count` packets of the block."""
+        return PacketBlock(
+            data=self.data,
+            offsets=self.offsets[:count],
+            caplen=self.caplen[:count],
+            wirelen=self.wirelen[:count],
+            ts=self.ts[:count],
+            linktype=self.linktype[:count],
+            file_offset=self.file_offset,
+        )
+
+
+@dataclass
+class _Interface:
+    linktype: int
+    tsresol: float
+
+
+@dataclass
+class CaptureReader:
+    """Iterate over a capture file as `PacketBlock`s; damage is recorded, not raised."""
+
+    path: Path
+    chunk_bytes: int = CHUNK_BYTES
+    damage: CaptureDamage | None = None
+    format: str = ""
+    compressed: bool = False
+    bytes_read: int = 0
+    size: int = 0
+    _interfaces: list[_Interface] = field(default_factory=list)
+
+    def _open(self) -> BinaryIO:
+        raw = self.path.open("rb")
+        head = raw.read(2)
+        raw.seek(0)
+        if head == GZIP_MAGIC:
+            self.compressed = True
+            return gzip.open(raw, "rb")  # type: ignore[return-value]
+        return raw
+
+    def blocks(self) -> Iterator[PacketBlock]:
+        """Yield packet blocks until the end of the file or the first damage."""
+        try:
+            self.size = self.path.stat().st_size
+        except OSError as exc:
+            raise InputError(f"cannot read capture: {exc.strerror}", file=str(self.path)) from exc
+        with self._open() as stream:
+            try:
+                head = stream.read(4)
+            except (OSError, EOFError) as exc:
+                raise InputError(f"cannot read capture: {exc}", file=str(self.path), offset=0) from exc
+            if head in PCAP_MAGICS:
+                self.format = "pcap"
+                yield from self._pcap(stream, head)
+            elif head == PCAPNG_MAGIC:
+                self.format = "pcapng"
+                yield from self._pcapng(stream, head)
+            else:
+                raise InputError(
+                    "not a pcap or pcapng capture (unknown magic number); expected a file written by "
+                    "tcpdump, Wireshark or dumpcap",
+                    file=str(self.path),
+                    offset=0,
+                    field="magic",
+                )
+
+    def _read(self, stream: BinaryIO, n: int) -> bytes:
+        try:
+            data = stream.read(n)
+        except (OSError, EOFError, gzip.BadGzipFile) as exc:
+            self.damage = self.damage or CaptureDamage(
+                self.bytes_read, f"compressed stream is corrupt: {exc}"
+            )
+            return b""
+        self.bytes_read += len(data)
+        return data
+
+    # ---------------------------------------------------------------- pcap
+    def _pcap(self, stream: BinaryIO, magic: bytes) -> Iterator[PacketBlock]:
+        endian, scale = PCAP_MAGICS[magic]
+        rest = self._read(stream, 20)
+        self.bytes_read += 4
+        if len(rest) < 20:
+            self.damage = CaptureDamage(4 + len(rest), "file ends inside the pcap global header")
+            return
+        _major, _minor, _zone, _sig, snaplen, network = struct.unpack(endian + "HHiIII", rest)
+        linktype = network & 0x0FFFFFFF
+        if linktype not in SUPPORTED_LINKS:
+            self.damage = CaptureDamage(20, f"unknown or unsupported link type {linktype}")
+            return
+        max_record = max(MAX_RECORD, snaplen if snaplen < 0x4000000 else 0)
+        hdr = struct.Struct(endian + "I")
+        dt = np.dtype(endian + "u4")
+        base = 24
+        leftover = b""
+        while True:
+            arr, n, at_eof = self._fill(stream, leftover)
+            offs: list[int] = []
+            append = offs.append
+            unpack = hdr.unpack_from
+            off = 0
+            raw = arr.data
+            # The hot loop: one unpack per record; the length sanity check runs once, after it.
+            while off + 16 <= n:
+                end = off + 16 + unpack(raw, off + 8)[0]
+                if end > n:
+                    break
+                append(off)
+                off = end
+            bad: str | None = None
+            if offs:
+                block = self._pcap_block(arr, offs, dt, scale, linktype, base)
+                too_long = np.flatnonzero(block.caplen > max_record)
+                if too_long.shape[0]:
+                    first = int(too_long[0])
+                    off = offs[first]
+                    bad = f"record length {int(block.caplen[first])} exceeds the maximum {max_record}"
+                    block = block.head(first)
+                if block.count:
+                    yield block
+            if bad is None and off + 16 <= n:
+                incl = unpack(raw, off + 8)[0]
+                if incl > max_record:
+                    bad = f"record length {incl} exceeds the maximum {max_record}"
+            if bad is not None:
+                self.damage = CaptureDamage(base + off, bad + " (corrupt record header)")
+                return
+            if self.damage is not None:
+                return
+            leftover = arr[off:n].tobytes()
+            base += off
+            if at_eof:
+                if leftover:
+                    self.damage = CaptureDamage(
+                        base, f"capture is truncated: last record is cut after {len(leftover)} bytes"
+                    )
+                return
+
+    def _fill(self, stream: BinaryIO, leftover: bytes) -> tuple[npt.NDArray[np.uint8], int, bool]:
+        """A fresh buffer holding the leftover bytes, the next chunk and zero padding: (buffer, size, eof)."""
+        arr = np.empty(len(leftover) + self.chunk_bytes + PAD, dtype=np.uint8)
+        arr[: len(leftover)] = np.frombuffer(leftover, dtype=np.uint8)
+        view = memoryview(arr)[len(leftover) : len(leftover) + self.chunk_bytes]  # type: ignore[arg-type]
+        got = 0
+        try:
+            while got < self.chunk_bytes:
+                count = stream.readinto(view[got:])  # type: ignore[attr-defined]
+                if not count:
+                    break
+                got += count
+        except (OSError, EOFError, gzip.BadGzipFile) as exc:
+            self.damage = self.damage or CaptureDamage(
+                self.bytes_read + got, f"compressed stream is corrupt: {exc}"
+            )
+        self.bytes_read += got
+        n = len(leftover) + got
+        arr[n : n + PAD] = 0
+        return arr, n, got < self.chunk_bytes
+
+    @staticmethod
+    def _pcap_block(
+        data: npt.NDArray[np.uint8],
+        offs: list[int],
+        dt: np.dtype[np.uint32],
+        scale: float,
+        linktype: int,
+        base: int,
+    ) -> PacketBlock:
+        start = np.asarray(offs, dtype=np.int64)
+        rows = np.lib.stride_tricks.as_strided(data, shape=(data.shape[0] - 15, 16), strides=(1, 1))
+        head = rows[start].view(dt).astype(np.int64)  # (n, 4): sec, frac, incl, orig
+        ts = head[:, 0].astype(np.float64) + head[:, 1].astype(np.float64) * scale
+        return PacketBlock(
+            data=data,
+            offsets=start + 16,
+            caplen=head[:, 2],
+            wirelen=head[:, 3],
+            ts=ts,
+            linktype=np.full(start.shape[0], linktype, dtype=np.int64),
+            file_offset=base,
+        )
+
+    # ---------------------------------------------------------------- pcapng
+    def _pcapng(self, stream: BinaryIO, magic: bytes) -> Iterator[PacketBlock]:
+        self.bytes_read = 0
+        leftover = magic
+        self.bytes_read = 4
+        base = 0
+        endian = "<"
+        while True:
+            chunk = self._read(stream, self.chunk_bytes)
+            at_eof = len(chunk) < self.chunk_bytes
+            buf = leftover + chunk
+            n = len(buf)
+            off = 0
+            # per packet: (block offset, data offset, caplen, wirelen, ts, linktype)
+            rec_off: list[int] = []
+            rec_if: list[int] = []
+            simple: list[tuple[int, int, int]] = []  # (index, data offset, orig len) of simple packet blocks
+            bad: str | None = None
+            while off + 12 <= n:
+                if buf[off : off + 4] == PCAPNG_MAGIC:
+                    bom = buf[off + 8 : off + 12]
+                    if bom == b"\x4d\x3c\x2b\x1a":
+                        endian = "<"
+                    elif bom == b"\x1a\x2b\x3c\x4d":
+                        endian = ">"
+                    else:
+                        bad = "section header block has an unknown byte-order magic"
+                        break
+                    self._interfaces = []
+                btype, blen = struct.unpack_from(endian + "II", buf, off)
+                if blen < 12 or blen % 4 or blen > MAX_RECORD + 64:
+                    bad = f"block length {blen} is invalid (corrupt block header)"
+                    break
+                if off + blen > n:
+                    break
+                if btype == 6:
+                    if_id = struct.unpack_from(endian + "I", buf, off + 8)[0]
+                    if if_id >= len(self._interfaces):
+                        bad = f"packet refers to undeclared interface {if_id}"
+                        break
+                    rec_off.append(off)
+                    rec_if.append(if_id)
+                elif btype == 1:
+                    bad = self._interface(buf, off, blen, endian)
+                    if bad:
+                        break
+                elif btype == 3:
+                    if not self._interfaces:
+                        bad = "simple packet block before any interface description"
+                        break
+                    orig = struct.unpack_from(endian + "I", buf, off + 8)[0]
+                    simple.append((len(rec_off), off, orig))
+                    rec_off.append(off)
+                    rec_if.append(0)
+                off += blen
+            if rec_off:
+                yield self._pcapng_block(buf, rec_off, rec_if, simple, endian, base)
+            if bad is not None:
+                self.damage = CaptureDamage(base + off, bad)
+                return
+            if self.damage is not None:
+                return
+            leftover = buf[off:]
+            base += off
+            if at_eof:
+                if leftover:
+                    self.damage = CaptureDamage(
+                        base, f"capture is truncated: last block is cut after {len(leftover)} bytes"
+                    )
+                return
+
+    def _interface(self, buf: bytes, off: int, blen: int, endian: str) -> str | None:
+        linktype = struct.unpack_from(endian + "H", buf, off + 8)[0]
+        if linktype not in SUPPORTED_LINKS:
+            return f"interface {len(self._interfaces)} has unknown or unsupported link type {linktype}"
+        tsresol = 1e-6
+        pos, end = off + 16, off + blen - 4
+        while pos + 4 <= end:
+            code, olen = struct.unpack_from(endian + "HH", buf, pos)
+            if code == 0:
+                break
+            if code == 9 and olen >= 1:
+                v = buf[pos + 4]
+                tsresol = 2.0 ** -(v & 0x7F) if v & 0x80 else 10.0 ** -(v & 0x7F)
+            pos += 4 + ((olen + 3) & ~3)
+        self._interfaces.append(_Interface(linktype, tsresol))
+        return None
+
+    def _pcapng_block(
+        self,
+        buf: bytes,
+        rec_off: list[int],
+        rec_if: list[int],
+        simple: list[tuple[int, int, int]],
+        endian: str,
+        base: int,
+    ) -> PacketBlock:
+        data = np.frombuffer(buf + bytes(PAD), dtype=np.uint8)
+        start = np.asarray(rec_off, dtype=np.int64)
+        dt = np.dtype(endian + "u4")
+        rows = np.lib.stride_tricks.as_strided(data, shape=(data.shape[0] - 27, 28), strides=(1, 1))
+        head = rows[start].view(dt).astype(np.int64)  # type, len, if, tsh, tsl, cap, orig
+        iface = np.asarray(rec_if, dtype=np.int64)
+        links = np.asarray([i.linktype for i in self._interfaces], dtype=np.int64)
+        resol = np.asarray([i.tsresol for i in self._interfaces], dtype=np.float64)
+        ts_raw = (head[:, 3].astype(np.uint64) << np.uint64(32)) | head[:, 4].astype(np.uint64)
+        ts = ts_raw.astype(np.float64) * resol[iface]
+        caplen = head[:, 5].copy()
+        wirelen = head[:, 6].copy()
+        offsets = start + 28
+        # A caplen running past its block is corruption inside the block: clamp, the walk stays valid.
+        caplen = np.minimum(caplen, np.maximum(head[:, 1] - 32, 0))
+        for i, off, orig in simple:
+            offsets[i] = off + 12
+            caplen[i] = min(orig, int(head[i, 1]) - 16)
+            wirelen[i] = orig
+            ts[i] = 0.0
+        return PacketBlock(
+            data=data,
+            offsets=offsets,
+            caplen=caplen,
+            wirelen=wirelen,
+            ts=ts,
+            linktype=links[iface],
+            file_offset=base,
+        )

@@ -1,0 +1,1 @@
+"""The built-in rule types, one module per concern; registered by plantarch.standards.builtin."""

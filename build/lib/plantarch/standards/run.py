@@ -1,0 +1,76 @@
+"""The library calls behind `plantarch check` and `plantarch waive`: packs first, then the model."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from plantarch.errors import InputError
+from plantarch.model import PlantModel, Waiver
+from plantarch.standards.checker import CheckResult, check_model
+from plantarch.standards.ci import render_junit, render_sarif
+from plantarch.standards.findings import Severity
+from plantarch.standards.pack import load_packs
+from plantarch.standards.waivers import new_waiver
+from plantarch.standards.writers import render_json, render_text
+
+FORMATS = ("text", "json", "junit", "sarif")
+
+
+def render(result: CheckResult, fmt: str, *, color: bool = False) -> str:
+    """The result in one of the output formats (text, json, junit, sarif)."""
+    if fmt == "text":
+        return render_text(result, color=color)
+    if fmt == "json":
+        return render_json(result)
+    if fmt == "junit":
+        return render_junit(result)
+    if fmt == "sarif":
+        return render_sarif(result)
+    raise InputError(f"unknown format '{fmt}' (use {', '.join(FORMATS)})", field="--format")
+
+
+def parse_threshold(value: str | None) -> Severity | None:
+    """The --fail-on severity, or None for 'never fail'."""
+    if value is None or value.lower() == "none":
+        return None
+    return Severity.parse(value, field="--fail-on")
+
+
+def check_packs_then_model(
+    load_model: object, pack_files: list[Path], *, baseline: bool = True, today: date | None = None
+) -> CheckResult:
+    """Load and validate every pack, then load the model (a zero-argument callable) and check it."""
+    packs = load_packs(pack_files, baseline=baseline)
+    if not packs or not any(p.rules for p in packs):
+        raise InputError("no rules to check: give --pack FILE or keep the baseline pack", field="--pack")
+    model = load_model() if callable(load_model) else load_model
+    if not isinstance(model, PlantModel):
+        raise TypeError("load_model must return a PlantModel")
+    return check_model(model, packs, today=today)
+
+
+def waive(
+    model: PlantModel,
+    pack_files: list[Path],
+    *,
+    rule: str,
+    object_key: str,
+    reason: str,
+    approver: str,
+    expires: date,
+    today: date | None = None,
+) -> Waiver:
+    """A validated waiver of `rule` on `object_key` (not yet stored)."""
+    packs = load_packs(pack_files)
+    rule_ids = [r.id for p in packs for r in p.rules]
+    return new_waiver(
+        model,
+        rule_ids,
+        rule=rule,
+        object_key=object_key,
+        reason=reason,
+        approver=approver,
+        expires=expires,
+        today=today or date.today(),
+    )

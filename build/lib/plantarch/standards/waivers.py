@@ -1,0 +1,93 @@
+"""Waivers: recorded, expiring exceptions; a waived finding is reported as waived until it expires."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from plantarch.errors import InputError
+from plantarch.model import PlantModel, Waiver
+from plantarch.standards.findings import Finding
+
+ANY_OBJECT = "*"
+
+
+class WaiverIndex:
+    """Waivers by (rule, object key); the one expiring last wins when several cover a finding."""
+
+    def __init__(self, waivers: Iterable[Waiver]) -> None:
+        self._by_target: dict[tuple[str, str], Waiver] = {}
+        for waiver in waivers:
+            self.add(waiver)
+
+    def add(self, waiver: Waiver) -> None:
+        """Index one waiver."""
+        target = (waiver.rule, waiver.object)
+        current = self._by_target.get(target)
+        if current is None or (waiver.expires, waiver.key) > (current.expires, current.key):
+            self._by_target[target] = waiver
+
+    def covering(self, rule: str, key: str) -> Waiver | None:
+        """The waiver for this rule and object (or for this rule on every object)."""
+        return self._by_target.get((rule, key)) or self._by_target.get((rule, ANY_OBJECT))
+
+
+def apply_waiver(finding: Finding, index: WaiverIndex, today: date) -> Finding:
+    """Mark a finding waived when an unexpired waiver covers it; note an expired one."""
+    waiver = index.covering(finding.rule, finding.key)
+    finding.status, finding.waiver, finding.note = "open", None, None
+    if waiver is None:
+        return finding
+    record = {
+        "key": waiver.key,
+        "reason": waiver.reason,
+        "approver": waiver.approver,
+        "expires": waiver.expires.isoformat(),
+    }
+    finding.waiver = record
+    if waiver.expires >= today:
+        finding.status = "waived"
+    else:
+        finding.note = (
+            f"waiver {waiver.key} (approved by {waiver.approver}: {waiver.reason}) "
+            f"expired on {waiver.expires.isoformat()}"
+        )
+    return finding
+
+
+def waiver_key(rule: str, object_key: str) -> str:
+    """The key a waiver of one rule on one object is stored under."""
+    return f"{rule}@{'all' if object_key == ANY_OBJECT else object_key}"
+
+
+def new_waiver(
+    model: PlantModel,
+    rule_ids: Iterable[str],
+    *,
+    rule: str,
+    object_key: str,
+    reason: str,
+    approver: str,
+    expires: date,
+    today: date,
+) -> Waiver:
+    """A waiver for an existing rule and object, checked before it is stored."""
+    known = set(rule_ids)
+    if rule not in known:
+        raise InputError(f"unknown rule '{rule}' (see `plantarch docs rules`)", field="rule")
+    if object_key != ANY_OBJECT and not any(obj.key == object_key for _, obj in model.all_objects()):
+        raise InputError(f"no object with key '{object_key}' in the model", field="object")
+    if not reason.strip():
+        raise InputError("a waiver needs a reason", field="reason")
+    if not approver.strip():
+        raise InputError("a waiver needs an approver", field="approver")
+    if expires < today:
+        raise InputError(f"expiry {expires.isoformat()} is in the past", field="expires")
+    return Waiver(
+        key=waiver_key(rule, object_key),
+        rule=rule,
+        object=object_key,
+        reason=reason.strip(),
+        approver=approver.strip(),
+        expires=expires,
+    )

@@ -1,0 +1,132 @@
+"""The Store: the plant model's single source of truth, read directly and written through change sets."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, MetaData
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from plantarch.errors import StoreUnavailable
+from plantarch.model import OBJECT_TYPES, PLURALS, ModelObject, PlantModel
+from plantarch.store import repository as repo
+from plantarch.store.changeset import ChangeSet
+from plantarch.store.engine import connect, redacted
+from plantarch.store.history import Change, ChangeSetInfo, diff_revisions, latest_revision, list_history
+from plantarch.store.tables import metadata
+
+
+class Store:
+    """The model store on one database: typed reads, change sets for writes, history and diff."""
+
+    metadata: MetaData = metadata
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        """The SQLAlchemy engine (SQLite or PostgreSQL)."""
+        self._write_engine = engine.execution_options(plantarch_write=True)
+
+    @property
+    def url(self) -> str:
+        """The database URL with any password hidden."""
+        return redacted(self.engine.url)
+
+    @property
+    def dialect(self) -> str:
+        """'sqlite' or 'postgresql'."""
+        return self.engine.dialect.name
+
+    @contextmanager
+    def change(self, author: str, reason: str = "", source: str = "library") -> Iterator[ChangeSet]:
+        """Open one transaction that becomes one change set; an exception inside rolls it all back."""
+        with Session(self._write_engine) as session:
+            cs = ChangeSet(session, author=author, reason=reason, source=source)
+            try:
+                yield cs
+                cs.flush()
+                session.commit()
+            except OperationalError as exc:
+                session.rollback()
+                cs.revision = None
+                first = str(exc.orig or exc).strip().splitlines()
+                raise StoreUnavailable(f"database {self.url} failed: {first[0] if first else exc}") from exc
+            except BaseException:
+                session.rollback()
+                cs.revision = None
+                raise
+
+    def get(self, kind: str, key: str) -> ModelObject | None:
+        """The object of `kind` with `key`, or None."""
+        with self.engine.connect() as conn:
+            docs = repo.fetch_documents(conn, repo.check_kind(kind), [key])
+        return repo.to_object(kind, docs[key]) if key in docs else None
+
+    def list(
+        self, kind: str, filters: Mapping[str, Any] | None = None, limit: int | None = None, offset: int = 0
+    ) -> builtins.list[ModelObject]:
+        """Objects of one kind, ordered by key, optionally filtered on indexed columns (see FILTERS)."""
+        with self.engine.connect() as conn:
+            docs = list(repo.select_documents(conn, kind, filters, limit, offset))
+        return [repo.to_object(kind, doc) for doc in docs]
+
+    def iter_objects(self, kind: str, filters: Mapping[str, Any] | None = None) -> Iterator[ModelObject]:
+        """Every object of one kind in key order, streamed (for models too large to list at once)."""
+        with self.engine.connect() as conn:
+            streaming = conn.execution_options(stream_results=True, yield_per=2000)
+            for doc in repo.select_documents(streaming, kind, filters):
+                yield repo.to_object(kind, doc)
+
+    def count(self, kind: str, filters: Mapping[str, Any] | None = None) -> int:
+        """How many objects of one kind match the filters."""
+        with self.engine.connect() as conn:
+            return repo.count_rows(conn, kind, filters)
+
+    def counts(self) -> dict[str, int]:
+        """How many objects of each kind, by plural name (locations, systems, ...)."""
+        with self.engine.connect() as conn:
+            return {PLURALS[kind]: repo.count_rows(conn, kind) for kind in OBJECT_TYPES}
+
+    def load_model(self) -> PlantModel:
+        """The whole current model (each kind ordered by key)."""
+        lists: dict[str, builtins.list[ModelObject]] = {}
+        with self.engine.connect() as conn:
+            for kind in OBJECT_TYPES:
+                docs = repo.select_documents(conn, kind)
+                lists[PLURALS[kind]] = [repo.to_object(kind, doc) for doc in docs]
+        return PlantModel.model_validate(lists)
+
+    @property
+    def revision(self) -> int:
+        """The latest revision (0 when nothing was ever recorded)."""
+        with self.engine.connect() as conn:
+            return latest_revision(conn)
+
+    def history(self, limit: int = 50, offset: int = 0) -> builtins.list[ChangeSetInfo]:
+        """Recorded change sets, newest first."""
+        with self.engine.connect() as conn:
+            return list_history(conn, limit, offset)
+
+    def diff(self, rev1: int, rev2: int) -> builtins.list[Change]:
+        """What differs between the model at revision `rev1` and at `rev2` (0 is the empty model)."""
+        with self.engine.connect() as conn:
+            return diff_revisions(conn, rev1, rev2)
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_store(workspace: Path | None = None, database: str | None = None) -> Store:
+    """Open (creating and migrating if needed) the store of a workspace directory or a database URL."""
+    return Store(connect(workspace=workspace, database=database))
