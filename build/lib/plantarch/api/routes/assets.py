@@ -1,5 +1,0 @@
-"""/api/assets: the plant's assets (list with filters and pages, get, create, update, delete)."""
-
-from plantarch.api.routes.inventory import inventory_router
-
-router = inventory_router("asset")

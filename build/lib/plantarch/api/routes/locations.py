@@ -1,5 +1,0 @@
-"""/api/locations: the plant's locations (list with filters and pages, get, create, update, delete)."""
-
-from plantarch.api.routes.inventory import inventory_router
-
-router = inventory_router("location")

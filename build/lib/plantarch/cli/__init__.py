@@ -1,1 +1,0 @@
-"""The command line: thin commands that parse options, call the library and print."""

@@ -1,1 +1,0 @@
-"""Discovery: one module per source, each producing observations; reconcile merges them."""

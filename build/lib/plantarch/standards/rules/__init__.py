@@ -1,1 +1,0 @@
-"""The built-in rule types, one module per concern; registered by plantarch.standards.builtin."""
