@@ -42,6 +42,7 @@ from plantarch.model.base import FieldSource, ModelObject, Provenance
 from plantarch.model.flow import Flow
 from plantarch.model.system import System
 from plantarch.model.vocabulary import FlowOrigin
+from plantarch.store.repository import fetch_documents
 
 _PAGE = 1000
 _SYSTEM_LISTS = ("capabilities", "tags")
@@ -122,6 +123,9 @@ class _Store(Protocol):
 
 
 def _load_all(store: _Store, kind: str) -> list[ModelObject]:
+    streamed = getattr(store, "iter_objects", None)
+    if streamed is not None:  # one streamed query instead of OFFSET pages
+        return list(streamed(kind))
     found: list[ModelObject] = []
     while True:
         page = list(store.list(kind, limit=_PAGE, offset=len(found)))
@@ -171,12 +175,14 @@ class _Merger:
         for obj in _load_all(store, "asset"):
             assert isinstance(obj, Asset)
             self.original[("asset", obj.key)] = obj.model_dump(mode="json")
-            self.index.add(obj.model_copy(deep=True))
+            self.index.add(obj)
         for obj in _load_all(store, "system"):
             assert isinstance(obj, System)
             self.original[("system", obj.key)] = obj.model_dump(mode="json")
-            self.systems[obj.key] = obj.model_copy(deep=True)
+            self.systems[obj.key] = obj
         self.touched: dict[tuple[str, str], ModelObject] = {}
+        self.absent_flows: set[str] = set()
+        self.endpoints: dict[str, str] = {}
         self.places: dict[str, dict[str, str]] = {}
         for kind in ("location", "zone"):
             known: dict[str, str] = {}
@@ -225,8 +231,10 @@ class _Merger:
                 self._system_references(stored, references, prov)
         for host in batch.hosts:
             self._host(host, prov, system_keys)
-        for flow in batch.flows:
-            self._flow(flow, prov, system_keys)
+        planned = [self._plan_flow(flow, prov, system_keys) for flow in batch.flows]
+        self._prefetch_flows([key for key, *_ in planned])
+        for key, source, target, transport, seen in planned:
+            self._flow(key, source, target, transport, seen, prov)
         self.result.warnings += batch.warnings
 
     def _claim(self, field: str, value: Any, prov: Provenance) -> FieldSource:
@@ -384,6 +392,11 @@ class _Merger:
     def _endpoint(self, address: str, prov: Provenance, system_keys: dict[str, str]) -> str:
         if address in system_keys:
             return system_keys[address]
+        if address not in self.endpoints:  # a capture names the same address in many flows
+            self.endpoints[address] = self._resolve_endpoint(address, prov, system_keys)
+        return self.endpoints[address]
+
+    def _resolve_endpoint(self, address: str, prov: Provenance, system_keys: dict[str, str]) -> str:
         ip, mac = normalize_ip(address), normalize_mac(address)
         name = None if ip or mac else normalize_hostname(address)
         match = self.index.match(
@@ -402,12 +415,30 @@ class _Merger:
         host = HostObservation(ip=ip, mac=mac, names=[name] if name else [])
         return self._host(host, prov, system_keys)
 
-    def _flow(self, seen: FlowObservation, prov: Provenance, system_keys: dict[str, str]) -> None:
+    def _plan_flow(
+        self, seen: FlowObservation, prov: Provenance, system_keys: dict[str, str]
+    ) -> tuple[str, str, str, str, FlowObservation]:
         source = self._endpoint(seen.src, prov, system_keys)
         target = self._endpoint(seen.dst, prov, system_keys)
         transport = seen.transport if seen.transport in ("tcp", "udp", "ethernet") else "other"
         tail = str(seen.port) if seen.port is not None else key_part(seen.protocol or "any")
-        key = flow_key(source, target, transport, tail)
+        return flow_key(source, target, transport, tail), source, target, transport, seen
+
+    def _prefetch_flows(self, keys: list[str]) -> None:
+        """Read the stored flows of a batch in a few queries instead of one per flow."""
+        wanted = [k for k in dict.fromkeys(keys) if k not in self.flows and k not in self.absent_flows]
+        if not wanted:
+            return
+        found = fetch_documents(self.changes.connection, "flow", wanted)
+        for key, doc in found.items():
+            flow = Flow.model_validate(doc)
+            self.original[("flow", key)] = flow.model_dump(mode="json")
+            self.flows[key] = flow
+        self.absent_flows.update(k for k in wanted if k not in found)
+
+    def _flow(
+        self, key: str, source: str, target: str, transport: str, seen: FlowObservation, prov: Provenance
+    ) -> None:
         flow = self._get_flow(key)
         if flow is None:
             flow = Flow(
@@ -430,19 +461,15 @@ class _Merger:
         add_provenance(flow, prov)
 
     def _get_flow(self, key: str) -> Flow | None:
-        if key not in self.flows:
-            found = self.changes.get("flow", key)
-            if found is None:
-                return None
-            assert isinstance(found, Flow)
-            self.original[("flow", key)] = found.model_dump(mode="json")
-            self.flows[key] = found.model_copy(deep=True)
-        return self.flows[key]
+        if key not in self.flows and key not in self.absent_flows:
+            self._prefetch_flows([key])
+        return self.flows.get(key)
 
     # writing ----------------------------------------------------------------------------------
     def write(self) -> None:
         """Put every object whose content changed; tally created, updated and unchanged."""
-        order = {"system": 0, "asset": 1, "flow": 2}
+        order = {"system": 0, "asset": 1, "flow": 2}  # what is referred to is written first
+        changed: list[ModelObject] = []
         for (kind, key), obj in sorted(
             self.touched.items(), key=lambda item: (order[item[0][0]], item[0][1])
         ):
@@ -455,7 +482,8 @@ class _Merger:
             else:
                 self.result.unchanged[kind] = self.result.unchanged.get(kind, 0) + 1
                 continue
-            self.changes.put(obj)
+            changed.append(obj)
+        self.changes.put_many(changed)
 
 
 def flow_key(source: str, target: str, transport: str, tail: str) -> str:
