@@ -308,3 +308,12 @@ def test_docs_name_every_planted_problem_and_object() -> None:
     )
     missing = sorted(k for k in keys if f"`{k}`" not in docs and k not in docs)
     assert missing == []
+
+
+def test_docs_counts_match_the_model(model: PlantModel) -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "demo-plant.md").read_text(encoding="utf-8")
+    assert f"| systems | {len(model.systems)} " in docs
+    assert f"| assets | {len(model.assets)} " in docs
+    assert f"| declared flows | {len(model.flows)} |" in docs
+    assert f"| zones / conduits | {len(model.zones)} / {len(model.conduits)} |" in docs
+    assert f"| annual running cost | {sum(s.costs.total for s in model.systems):,.0f} " in docs
