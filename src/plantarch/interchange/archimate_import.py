@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import parse as safe_parse
+from defusedxml.ElementTree import iterparse as safe_iterparse
 
 from plantarch.errors import InputError
 from plantarch.interchange.archimate import KEY_PROPERTY, KIND_PROPERTY
@@ -72,9 +72,52 @@ def _t(name: str) -> str:
     return f"{{{NS}}}{name}"
 
 
-def _parse(path: Path) -> ET.Element:
+def _concept(el: ET.Element) -> _Concept:
+    """An element or relationship; its properties keyed by definition id until the names are known."""
+    props: dict[str, str] = {}
+    for prop in el.iterfind(f"{_t('properties')}/{_t('property')}"):
+        value = prop.find(_t("value"))
+        props[prop.get("propertyDefinitionRef", "")] = (
+            "" if value is None or value.text is None else value.text
+        )
+    return _Concept(
+        ident=el.get("identifier", ""),
+        type=el.get(f"{{{XSI}}}type", ""),
+        name=el.findtext(_t("name"), default=""),
+        documentation=el.findtext(_t("documentation"), default=""),
+        properties=props,
+        source=el.get("source", ""),
+        target=el.get("target", ""),
+    )
+
+
+def _read(path: Path) -> tuple[list[_Concept], list[_Concept]]:
+    """Elements and relationships of the file, streamed so that big files need little memory."""
+    elements: list[_Concept] = []
+    relationships: list[_Concept] = []
+    names: dict[str, str] = {}
+    stack: list[ET.Element] = []
     try:
-        tree = safe_parse(str(path), forbid_dtd=True)
+        for event, el in safe_iterparse(str(path), events=("start", "end"), forbid_dtd=True):
+            if event == "start":
+                if not stack and el.tag != _t("model"):
+                    raise InputError(
+                        f"not an ArchiMate exchange file: root element is {el.tag!r}, "
+                        f"expected <model> in {NS}",
+                        file=str(path),
+                    )
+                stack.append(el)
+                continue
+            stack.pop()
+            if el.tag == _t("element") and len(stack) == 2:
+                elements.append(_concept(el))
+            elif el.tag == _t("relationship") and len(stack) == 2:
+                relationships.append(_concept(el))
+            elif el.tag == _t("propertyDefinition"):
+                names[el.get("identifier", "")] = el.findtext(_t("name"), default="")
+            elif len(stack) != 1:
+                continue
+            stack[-1].remove(el)  # done with this child of <elements>, <relationships>, <model>
     except ET.ParseError as exc:
         line, column = exc.position
         raise InputError(f"not well-formed XML: {exc}", file=str(path), line=line, offset=column) from exc
@@ -84,37 +127,9 @@ def _parse(path: Path) -> ET.Element:
         ) from exc
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror}", file=str(path)) from exc
-    root: ET.Element = tree.getroot()
-    if root.tag != _t("model"):
-        raise InputError(
-            f"not an ArchiMate exchange file: root element is {root.tag!r}, expected <model> in {NS}",
-            file=str(path),
-        )
-    return root
-
-
-def _concepts(root: ET.Element, container: str, item: str, names: dict[str, str]) -> list[_Concept]:
-    out = []
-    holder = root.find(_t(container))
-    for el in [] if holder is None else holder.findall(_t(item)):
-        props: dict[str, str] = {}
-        for prop in el.iterfind(f"{_t('properties')}/{_t('property')}"):
-            value = prop.find(_t("value"))
-            name = names.get(prop.get("propertyDefinitionRef", ""), "")
-            if name:
-                props[name] = "" if value is None or value.text is None else value.text
-        out.append(
-            _Concept(
-                ident=el.get("identifier", ""),
-                type=el.get(f"{{{XSI}}}type", ""),
-                name=el.findtext(_t("name"), default=""),
-                documentation=el.findtext(_t("documentation"), default=""),
-                properties=props,
-                source=el.get("source", ""),
-                target=el.get("target", ""),
-            )
-        )
-    return out
+    for concept in (*elements, *relationships):
+        concept.properties = {names[r]: v for r, v in concept.properties.items() if names.get(r)}
+    return elements, relationships
 
 
 def _slug(text: str, fallback: str) -> str:
@@ -124,13 +139,7 @@ def _slug(text: str, fallback: str) -> str:
 
 def import_archimate(path: Path) -> ArchimateImport:
     """Read an ArchiMate exchange file (parsed safely: no DTDs, entities or network) into a model."""
-    root = _parse(path)
-    names = {
-        pd.get("identifier", ""): pd.findtext(_t("name"), default="")
-        for pd in root.iterfind(f"{_t('propertyDefinitions')}/{_t('propertyDefinition')}")
-    }
-    elements = _concepts(root, "elements", "element", names)
-    relationships = _concepts(root, "relationships", "relationship", names)
+    elements, relationships = _read(path)
     warnings: list[str] = []
     where = str(path)
 
