@@ -9,7 +9,8 @@ import pytest
 from lxml import etree
 
 from plantarch.model import Asset, Flow, Location, PlantModel, System, Zone
-from plantarch.report.diagram import STATUS_COLOURS, VIEWS, build_view, conduit_status
+from plantarch.report.compliance import STATUS_COLOURS, conduit_status
+from plantarch.report.diagram import VIEWS, build_view
 from plantarch.report.render import to_dot, to_mermaid, write_diagram
 
 SVG = "{http://www.w3.org/2000/svg}"

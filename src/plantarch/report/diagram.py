@@ -13,23 +13,23 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from plantarch.model import CLEARTEXT_INDUSTRIAL_PROTOCOLS, Conduit, Flow, PlantModel, Zone, format_level
+from plantarch.model import PlantModel, Zone, format_level
 from plantarch.report.bands import PURDUE_ORDER, level_label
+from plantarch.report.compliance import (
+    FLOW_COLOURS,
+    STATUS_COLOURS,
+    FindingLike,
+    Status,
+    conduit_status,
+    flagged_objects,
+    flow_status,
+)
 
 View = Literal["purdue", "zones", "flows", "capabilities"]
 VIEWS: tuple[View, ...] = ("purdue", "zones", "flows", "capabilities")
 MAX_NODES = 150
 """Above this many nodes a view is drawn aggregated."""
 
-Status = Literal["ok", "warning", "violation", "unknown"]
-STATUS_COLOURS: dict[str, str] = {
-    "ok": "#2e7d32",
-    "warning": "#ef6c00",
-    "violation": "#c62828",
-    "unknown": "#757575",
-}
-FLOW_COLOURS: dict[str, str] = {**STATUS_COLOURS, "ok": "#9e9e9e"}
-"""Flows that raise no concern stay grey so the worrying ones stand out."""
 LABEL_LIMIT = 60
 """Above this many edges a view drops edge labels; they would only hide the lines."""
 _BAND_FILL: dict[float | None, str] = {
@@ -42,15 +42,6 @@ _BAND_FILL: dict[float | None, str] = {
     0.0: "#f2f2f2",
     None: "#ffffff",
 }
-
-
-class FindingLike(Protocol):
-    """What a diagram needs of a standards finding: which object, how bad, whether still open."""
-
-    kind: str
-    key: str
-    severity: str
-    status: str
 
 
 @dataclass
@@ -153,49 +144,6 @@ class _SiteOf(Protocol):
     def __call__(self, location: str | None, zone: str | None) -> str: ...
 
 
-def flow_status(model_levels: dict[str, float | None], zones: dict[str, str | None], flow: Flow) -> Status:
-    """How worrying a flow looks without the standards checker: bypasses the DMZ, cleartext across zones."""
-    src, dst = model_levels.get(flow.source), model_levels.get(flow.target)
-    if src is not None and dst is not None and max(src, dst) >= 4 and min(src, dst) <= 2:
-        return "violation"
-    crosses = zones.get(flow.source) != zones.get(flow.target)
-    if crosses and (flow.protocol or "") in CLEARTEXT_INDUSTRIAL_PROTOCOLS:
-        return "warning"
-    return "ok"
-
-
-def conduit_status(conduit: Conduit, findings: Sequence[FindingLike] | None) -> Status:
-    """A conduit's compliance: from the standards findings when given, else from its own attributes."""
-    if findings is not None:
-        open_ = [f for f in findings if f.status == "open" and _concerns(f, conduit.key)]
-        if any(str(f.severity) in ("high", "critical") for f in open_):
-            return "violation"
-        return "warning" if open_ else "ok"
-    target, achieved = conduit.security_level_target, conduit.security_level_achieved
-    if not conduit.default_deny or (target is not None and achieved is not None and achieved < target):
-        return "violation"
-    if not conduit.allowed or target is None:
-        return "warning"
-    return "ok"
-
-
-def _concerns(finding: FindingLike, conduit_key: str) -> bool:
-    """Whether a finding is about this conduit (directly, or a flow its evidence puts through it)."""
-    if finding.kind == "conduit" and finding.key == conduit_key:
-        return True
-    evidence = getattr(finding, "evidence", None) or {}
-    return bool(evidence.get("conduit") == conduit_key or conduit_key in (evidence.get("conduits") or ()))
-
-
-def _flagged(findings: Sequence[FindingLike] | None) -> dict[str, Status]:
-    flagged: dict[str, Status] = {}
-    for f in findings or ():
-        if f.status == "open":
-            bad = str(f.severity) in ("high", "critical")
-            flagged[f.key] = "violation" if bad or flagged.get(f.key) == "violation" else "warning"
-    return flagged
-
-
 def _aggregate_edges(pairs: Iterable[tuple[str, str, Status]], what: str) -> list[Edge]:
     counts: Counter[tuple[str, str]] = Counter()
     worst: dict[tuple[str, str], Status] = {}
@@ -224,7 +172,7 @@ def purdue_view(
             d.clusters.append(Cluster(f"band_{_level_key(level)}", level_label(level), _BAND_FILL[level]))
     levels = {key: level for key, _, level, _, _ in items}
     zones = {key: zone for key, _, _, zone, _ in items}
-    flagged = _flagged(findings)
+    flagged = flagged_objects(findings)
     statuses = [
         (drawn.get(f.source), drawn.get(f.target), flagged.get(f.key) or flow_status(levels, zones, f), f)
         for f in model.flows
@@ -387,7 +335,7 @@ def flows_view(
     d = Diagram("flows", "Data flows", legend=_flow_legend())
     levels = {key: level for key, _, level, _, _ in items}
     zones = {key: zone for key, _, _, zone, _ in items}
-    flagged = _flagged(findings)
+    flagged = flagged_objects(findings)
     if len(items) <= max_nodes:
         cluster_of: dict[str | None, str] = {}
         for key, label, _, zone, _ in items:

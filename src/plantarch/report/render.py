@@ -12,7 +12,8 @@ from pathlib import Path
 from plantarch.errors import InputError, PlantarchError
 from plantarch.interchange.fields import xml_text
 from plantarch.model import PlantModel
-from plantarch.report.diagram import VIEWS, Diagram, FindingLike, build_view
+from plantarch.report.compliance import FindingLike
+from plantarch.report.diagram import VIEWS, Diagram, build_view
 
 ROW = 10
 """Nodes per row inside a Purdue band before the band wraps onto another row."""
