@@ -328,8 +328,15 @@ class PlantContext:
             self.flows_by_endpoint[flow.target].append(flow.key)
         if flow.via is not None:
             self.flows_by_via[flow.via].append(flow.key)
-        for pair in self._flow_pairs(flow):
-            self.flows_by_pair[pair].add(flow.key)
+            for pair in self._flow_pairs(flow):
+                self.flows_by_pair[pair].add(flow.key)
+            return
+        # Direct flows (nearly all of them): one zone pair at most; inlined, it runs per flow.
+        src, dst = self.endpoints.get(flow.source), self.endpoints.get(flow.target)
+        if src is not None and dst is not None:
+            a, b = src.zone, dst.zone
+            if a is not None and b is not None and a != b:
+                self.flows_by_pair[(a, b) if a <= b else (b, a)].add(flow.key)
 
     def _unindex_flow(self, flow: Flow, *, endpoints: bool = True) -> None:
         if endpoints:
