@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from plantarch.interchange.archimate import write_archimate
+from plantarch.interchange.archimate_import import read_archimate
 from plantarch.interchange.csv_export import write_csv_dir
 from plantarch.interchange.cyclonedx import write_cyclonedx
 from plantarch.interchange.graphml import write_graphml
@@ -157,6 +158,11 @@ def main() -> None:
         lambda: write_cyclonedx(model, args.out / "plant.cdx.json"),
         args.out / "plant.cdx.json",
     )
+    xml = args.out / "plant.xml"
+    if xml.exists():
+        read_back = step("import archimate", lambda: read_archimate(xml))
+        if read_back is not None:
+            results["steps"]["import archimate"]["equal"] = read_back == model
     print(json.dumps(results, indent=2))
 
 

@@ -44,9 +44,20 @@ class CsvKind(StrEnum):
 OutFile = Annotated[Path, typer.Argument(help="File to write.", dir_okay=False, show_default=False)]
 
 
-def _model(workspace: Path | None, database: str | None) -> PlantModel:
+SiteOption = Annotated[
+    str | None,
+    typer.Option("--site", help="Only this site (a location key): its zones, systems, assets and flows."),
+]
+
+
+def _model(workspace: Path | None, database: str | None, site: str | None = None) -> PlantModel:
     with open_target(workspace, database) as store:
-        return store.load_model()
+        model = store.load_model()
+    if site is None:
+        return model
+    from plantarch.report.scope import site_scope
+
+    return site_scope(model, site)
 
 
 def _done(fmt: OutputFormat, summary: Mapping[str, object], text: str) -> None:
@@ -72,6 +83,7 @@ def report(
     analysis: Annotated[
         bool, typer.Option("--analysis/--no-analysis", help="Run the analyses and plan the roadmap.")
     ] = True,
+    site: SiteOption = None,
     workspace: WorkspaceOption = None,
     database: DatabaseOption = None,
     fmt: FormatOption = OutputFormat.TEXT,
@@ -79,7 +91,7 @@ def report(
     """Write the plant report: key metrics, diagrams, findings, analysis, roadmap, inventory."""
     from plantarch.report.html import write_report
 
-    model = _model(workspace, database)
+    model = _model(workspace, database, site)
     path = write_report(model, out, title=title, use_standards=standards, use_analysis=analysis)
     size = path.stat().st_size
     _done(fmt, {"out": str(path), "bytes": size, **model.counts()}, f"wrote {path} ({size:,} bytes)")
@@ -98,6 +110,7 @@ def diagram(
         bool,
         typer.Option("--standards/--no-standards", help="Colour conduits and flows by standards findings."),
     ] = True,
+    site: SiteOption = None,
     workspace: WorkspaceOption = None,
     database: DatabaseOption = None,
     fmt: FormatOption = OutputFormat.TEXT,
@@ -110,7 +123,7 @@ def diagram(
     out = out or Path(f"{view.value}.svg")
     if out.suffix.lower() not in (".svg", ".png", ".mmd", ".dot"):
         raise InputError(f"cannot draw into '{out.name}': use .svg, .png, .mmd or .dot", field="--out")
-    model = _model(workspace, database)
+    model = _model(workspace, database, site)
     findings = standards_findings(model) if standards else None
     drawn = build_view(model, view.value, findings, max_nodes)
     write_diagram(drawn, out)
