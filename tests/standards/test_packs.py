@@ -11,7 +11,7 @@ import pytest
 from conftest import TODAY, findings_of, observed_flow, run_check
 from plantarch.errors import InputError
 from plantarch.hookspecs import hookimpl
-from plantarch.model import ModelObject, PlantModel
+from plantarch.model import Flow, ModelObject, PlantModel
 from plantarch.plugins import plugin_manager
 from plantarch.standards import (
     PlantContext,
@@ -218,3 +218,33 @@ def test_the_public_facade_is_sorted_and_complete() -> None:
 
     assert standards.__all__ == sorted(standards.__all__)
     assert all(hasattr(standards, name) for name in standards.__all__)
+
+
+def test_a_plant_pack_overrides_baseline_rules(tmp_path: Path, plant: PlantModel) -> None:
+    path = tmp_path / "plant.yaml"
+    path.write_text(
+        "name: plant\nversion: '3'\noverrides:\n"
+        "  - {id: INT-001, severity: low, reason: legacy interfaces are on the roadmap}\n"
+        "  - {id: CAP-001, enabled: false, reason: portfolio review handles duplicates}\n"
+    )
+    packs = load_packs([path])
+    rules = {r.id: r for p in packs for r in p.rules}
+    assert rules["INT-001"].severity == "low" and "CAP-001" not in rules
+    plant.flows.append(Flow(key="mes-qms", source="mes", target="qms", protocol="sql", port=1433))
+    [finding] = check_model(plant, packs, today=TODAY).findings
+    assert (finding.rule, finding.severity) == ("INT-001", "low")
+
+
+def test_override_of_an_unknown_rule_names_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "plant.yaml"
+    path.write_text(
+        "name: plant\nversion: '3'\noverrides:\n"
+        "  - {id: INT-001, severity: low}\n"
+        "  - {id: NOPE-1, enabled: false}\n"
+    )
+    with pytest.raises(InputError, match="unknown rule 'NOPE-1'") as info:
+        load_packs([path])
+    assert (info.value.file, info.value.line) == (str(path), 5)
+    path.write_text("name: plant\nversion: '3'\noverrides:\n  - {id: INT-001}\n")
+    with pytest.raises(InputError, match="changes nothing"):
+        load_packs([path])

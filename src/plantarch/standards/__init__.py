@@ -2,7 +2,7 @@
 
 from plantarch.standards.checker import Checker, CheckResult, check_model
 from plantarch.standards.ci import render_junit, render_sarif, sarif_log
-from plantarch.standards.context import Endpoint, PlantContext
+from plantarch.standards.context import PlantContext
 from plantarch.standards.docs import rules_list, rules_markdown
 from plantarch.standards.findings import Finding, Severity, Violation
 from plantarch.standards.pack import (
@@ -17,6 +17,7 @@ from plantarch.standards.pack import (
 from plantarch.standards.ruletype import NoParams, RuleType, available_rule_types
 from plantarch.standards.waivers import new_waiver, waiver_key
 from plantarch.standards.writers import render_json, render_text
+from plantarch.standards.zoning import Endpoint
 
 __all__ = [
     "CheckResult",

@@ -19,13 +19,14 @@ from plantarch.model import ModelObject
 from plantarch.standards.cel import CelProgram, activation
 from plantarch.standards.context import PlantContext
 from plantarch.standards.findings import Severity, Violation
+from plantarch.standards.overrides import Override, apply_overrides, parse_overrides
 from plantarch.standards.ruletype import RuleType, available_rule_types
 
 PACK_FORMAT = 1
 """The pack file format this version of plantarch reads (`format:` at the top of a pack)."""
 
 RULE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9._-]*$")
-PACK_KEYS = {"format", "name", "version", "owner", "description", "rules"}
+PACK_KEYS = {"format", "name", "version", "owner", "description", "rules", "overrides"}
 RULE_KEYS = {
     "id",
     "title",
@@ -110,6 +111,8 @@ class Pack:
     description: str
     file: str
     rules: list[Rule] = field(default_factory=list)
+    overrides: list[Override] = field(default_factory=list)
+    """Changes this pack makes to rules of packs loaded before it."""
 
 
 def baseline_path() -> Path:
@@ -123,7 +126,8 @@ def load_baseline() -> Pack:
 
 
 def load_packs(paths: list[Path], *, baseline: bool = True) -> list[Pack]:
-    """The baseline (unless disabled) and every given pack; a rule id defined twice is an error."""
+    """The baseline (unless disabled) and every given pack, in order, with each pack's overrides applied
+    to the packs before it; a rule id defined twice is an error."""
     packs = ([load_baseline()] if baseline else []) + [load_pack(p) for p in paths]
     seen: dict[str, Rule] = {}
     for pack in packs:
@@ -137,7 +141,7 @@ def load_packs(paths: list[Path], *, baseline: bool = True) -> list[Pack]:
                     field="id",
                 )
             seen[rule.id] = rule
-    return packs
+    return apply_overrides(packs)
 
 
 def load_pack(path: Path) -> Pack:
@@ -172,10 +176,10 @@ def parse_pack(text: str, file: str) -> Pack:
             field="format",
         )
     for key in ("name", "version", "rules"):
-        if key not in doc:
+        if key not in doc and not (key == "rules" and "overrides" in doc):
             raise InputError(f"the pack has no '{key}'", file=file, line=1, field=key)
     name = _text(doc, "name", file, "pack")
-    rules_node = doc["rules"]
+    rules_node = doc.get("rules", CommentedSeq())
     if not isinstance(rules_node, CommentedSeq):
         raise InputError("'rules' must be a list", file=file, line=_line(doc, "rules"), field="rules")
     pack = Pack(
@@ -185,6 +189,8 @@ def parse_pack(text: str, file: str) -> Pack:
         description=str(doc.get("description", "")),
         file=file,
     )
+    if "overrides" in doc:
+        pack.overrides = parse_overrides(doc["overrides"], file, _line(doc, "overrides"))
     types = available_rule_types()
     seen: dict[str, int] = {}
     for index, node in enumerate(rules_node):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from plantarch.model import Flow, format_level
-from plantarch.standards.context import Endpoint, PlantContext
+from plantarch.standards.context import PlantContext
+from plantarch.standards.zoning import Endpoint
 
 
 def seen(flow: Flow) -> list[dict[str, Any]]:

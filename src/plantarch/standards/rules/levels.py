@@ -8,10 +8,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from plantarch.model import Flow, ModelObject, format_level
-from plantarch.standards.context import Endpoint, PlantContext
+from plantarch.standards.context import PlantContext
 from plantarch.standards.findings import Violation
 from plantarch.standards.rules.evidence import describe, flow_evidence
 from plantarch.standards.ruletype import RuleType
+from plantarch.standards.zoning import Endpoint
 
 
 class LevelSeparationParams(BaseModel):
