@@ -206,6 +206,7 @@ def html_to_pdf(html_path: Path, pdf_path: Path, *, timeout: float = 180) -> Non
             "--disable-component-update",
             "--disable-sync",
             "--no-pdf-header-footer",
+            "--print-to-pdf-no-header",  # the same, for Chromium before 111
             f"--user-data-dir={profile}",
             f"--print-to-pdf={pdf_path.resolve()}",
             html_path.resolve().as_uri(),
