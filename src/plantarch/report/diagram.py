@@ -304,7 +304,7 @@ def _zones_aggregated(
             a, b = (f"zone:{z}" for z in conduit.zones)
             d.edges.append(Edge(a, b, conduit.name, STATUS_COLOURS[status], width=2.0))
         return d
-    d.aggregated = "by site"
+    d.aggregated, d.ranked = "by site", True
     zones_in = Counter(zone_site.values())
     systems_in = Counter(zone_site.get(s.zone or "", "-") for s in model.systems)
     for site in sorted(zones_in):
@@ -354,7 +354,7 @@ def flows_view(
         return d
     names = {loc.key: loc.name for loc in model.locations}
     by_zone = len({zone for _, _, _, zone, _ in items}) <= max_nodes
-    d.aggregated = "by zone" if by_zone else "by site"
+    d.aggregated, d.ranked = ("by zone", False) if by_zone else ("by site", True)
     group: dict[str, str] = {}
     counts: Counter[str] = Counter()
     label_of: dict[str, str] = {}

@@ -59,8 +59,14 @@ def to_dot(d: Diagram) -> str:
                 lines.append("    { rank=same; " + " ".join(_q(n.id) for n in row) + " }")
                 row_heads.append(row[0].id)
         lines.append("  }")
-    for node in d.cluster_nodes(None):
+    loose = d.cluster_nodes(None)
+    for node in loose:
         lines.append(f"  {_node(node.id, node.label, node.shape, node.fill)}")
+    if d.ranked:  # nodes outside any box wrap onto rows too, instead of one endless line
+        for start in range(0, len(loose), ROW):
+            row = loose[start : start + ROW]
+            lines.append("  { rank=same; " + " ".join(_q(n.id) for n in row) + " }")
+            row_heads.append(row[0].id)
     for upper, lower in itertools.pairwise(row_heads):
         lines.append(f"  {_q(upper)} -> {_q(lower)} [style=invis, weight=100];")
     cluster_of = {n.id: n.cluster for n in d.nodes}
