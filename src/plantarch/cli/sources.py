@@ -86,6 +86,8 @@ def _report(
         err_console.print(f"warning: {warning}", markup=False, soft_wrap=True)
     if result is None:
         _say("dry run: nothing written")
+    elif not any(b.hosts or b.systems or b.flows for b in batches):
+        _say("nothing to record: the source describes no hosts, systems or flows (see the summary)")
     elif result.revision is None:
         _say("nothing changed: the inventory already holds everything observed")
     else:

@@ -247,6 +247,10 @@ def _record(
     return record
 
 
+SYSTEM_ONLY = frozenset(SYSTEM_FIELDS - ASSET_FIELDS - {"product", "version"})
+"""Columns an asset row cannot hold (owners, costs, lifecycle belong to the systems on it)."""
+
+
 def _asset(record: dict[str, Any], where: tuple[str, int]) -> HostObservation:
     if not (record.get("name") or record.get("ips") or record.get("macs") or record.get("hostnames")):
         raise InputError(
@@ -346,6 +350,13 @@ def read_inventory(
             systems.append(_system(record, where, references))
         else:
             hosts.append(_asset(record, where))
+    warnings = []
+    unused = sorted(f for f in chosen if f in SYSTEM_ONLY) if hosts else []
+    if unused:
+        warnings.append(
+            f"{path}: columns for {', '.join(unused)} are kept for systems only; asset rows ignore them "
+            "(import them with --kind systems, or as CMDB application records)"
+        )
     source = "cmdb" if chosen_kind == "cmdb" else "inventory"
     summary = {
         "file": str(path),
@@ -362,6 +373,7 @@ def read_inventory(
         systems=systems,
         system_references=references,
         summary=summary,
+        warnings=warnings,
     )
 
 

@@ -1,0 +1,52 @@
+"""What one reconcile did: the revision it recorded, the objects it touched, where sources disagreed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from plantarch.model.base import FieldSource
+
+
+class FieldConflict(BaseModel):
+    """Sources disagree about one field; the value shown won by precedence."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str
+    key: str
+    field: str
+    value: Any
+    source: str
+    values: list[FieldSource]
+
+
+class ReconcileResult(BaseModel):
+    """What one reconcile did: the change set's revision and every object it created or changed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    revision: int | None = Field(default=None, description="Revision of the change set; none if unchanged.")
+    created: dict[str, list[str]] = Field(default_factory=dict)
+    updated: dict[str, list[str]] = Field(default_factory=dict)
+    unchanged: dict[str, int] = Field(default_factory=dict)
+    conflicts: list[FieldConflict] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        """True when the inventory changed."""
+        return any(self.created.values()) or any(self.updated.values())
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """How many objects of each kind were created, updated and left as they were."""
+        kinds = sorted(set(self.created) | set(self.updated) | set(self.unchanged))
+        return {
+            kind: {
+                "created": len(self.created.get(kind, [])),
+                "updated": len(self.updated.get(kind, [])),
+                "unchanged": self.unchanged.get(kind, 0),
+            }
+            for kind in kinds
+        }
