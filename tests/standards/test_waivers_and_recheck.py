@@ -226,3 +226,14 @@ def test_recheck_evaluates_only_rules_whose_scope_touches_the_change() -> None:
     # (it compares observed with declared flows); no zone, conduit or system rule ran
     assert flow_rules <= result.evaluated <= flow_rules + neighbours
     assert [f.rule for f in result.findings] == ["INT-001"]
+
+
+def test_progress_is_reported_rule_by_rule() -> None:
+    from plantarch.standards import check_model
+
+    seen: list[tuple[int, int, str]] = []
+    result = check_model(
+        compliant_plant(), [load_baseline()], today=TODAY, progress=lambda *a: seen.append(a)
+    )
+    assert [s[2] for s in seen] == [r.id for r in result.rules]
+    assert seen[0][:2] == (0, len(result.rules)) and seen[-1][0] == len(result.rules) - 1

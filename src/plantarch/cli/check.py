@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from plantarch.cli.common import (
     AuthorOption,
@@ -74,7 +75,23 @@ def check(
         with open_target(workspace, database) as store:
             return store.load_model()
 
-    result = check_packs_then_model(load, list(pack or []), baseline=baseline, today=today)
+    with Progress(
+        TextColumn("checking {task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} rules"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=not err_console.is_terminal,
+    ) as bar:
+        task = bar.add_task("the model", total=None)
+
+        def advance(done: int, total: int, rule_id: str) -> None:
+            bar.update(task, description=rule_id, completed=done, total=total)
+
+        result = check_packs_then_model(
+            load, list(pack or []), baseline=baseline, today=today, progress=advance
+        )
     text = render(result, fmt, color=out is None and console.is_terminal)
     if out is not None:
         out.write_text(text, encoding="utf-8")

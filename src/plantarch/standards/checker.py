@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -15,6 +15,9 @@ from plantarch.standards.waivers import WaiverIndex, apply_waiver
 
 ObjectRef = tuple[str, str]
 """(kind, key) of one model object."""
+
+Progress = Callable[[int, int, str], None]
+"""Called with (rules done, rules in all, id of the rule starting)."""
 
 
 @dataclass
@@ -78,11 +81,14 @@ class Checker:
         self._waivers = WaiverIndex(model.waivers)
         self._findings: dict[str, dict[ObjectRef, Finding]] = {r.id: {} for r in self.rules}
 
-    def run(self) -> CheckResult:
-        """Evaluate every rule on every object of its scope."""
+    def run(self, progress: Progress | None = None) -> CheckResult:
+        """Evaluate every rule on every object of its scope; `progress(done, total, rule_id)` is called
+        before each rule (for a progress bar on big models)."""
         evaluated = 0
         ctx = self.ctx
-        for rule in self.rules:
+        for done, rule in enumerate(self.rules):
+            if progress is not None:
+                progress(done, len(self.rules), rule.id)
             found = self._findings[rule.id] = {}
             params = rule.params
             for kind in sorted(rule.kinds):
@@ -164,6 +170,8 @@ class Checker:
         return next((o for o in reversed(objects) if o.key == key), None)
 
 
-def check_model(model: PlantModel, packs: list[Pack], *, today: date | None = None) -> CheckResult:
+def check_model(
+    model: PlantModel, packs: list[Pack], *, today: date | None = None, progress: Progress | None = None
+) -> CheckResult:
     """Check a whole model against packs of rules (the library call behind `plantarch check`)."""
-    return Checker(model, packs, today=today).run()
+    return Checker(model, packs, today=today).run(progress)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from plantarch.errors import InputError
 from plantarch.model import PlantModel, Waiver
-from plantarch.standards.checker import CheckResult, check_model
+from plantarch.standards.checker import CheckResult, Progress, check_model
 from plantarch.standards.ci import render_junit, render_sarif
 from plantarch.standards.findings import Severity
 from plantarch.standards.pack import load_packs
@@ -38,7 +38,12 @@ def parse_threshold(value: str | None) -> Severity | None:
 
 
 def check_packs_then_model(
-    load_model: object, pack_files: list[Path], *, baseline: bool = True, today: date | None = None
+    load_model: object,
+    pack_files: list[Path],
+    *,
+    baseline: bool = True,
+    today: date | None = None,
+    progress: Progress | None = None,
 ) -> CheckResult:
     """Load and validate every pack, then load the model (a zero-argument callable) and check it."""
     packs = load_packs(pack_files, baseline=baseline)
@@ -47,7 +52,7 @@ def check_packs_then_model(
     model = load_model() if callable(load_model) else load_model
     if not isinstance(model, PlantModel):
         raise TypeError("load_model must return a PlantModel")
-    return check_model(model, packs, today=today)
+    return check_model(model, packs, today=today, progress=progress)
 
 
 def waive(
