@@ -31,6 +31,19 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def now_mb() -> float:
+    """Current resident memory of this process, in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def cpu() -> float:
+    """CPU seconds used by this process (what one core spends; immune to a busy shared machine)."""
+    return time.process_time()
+
+
 def main() -> None:
     """Generate the plant, then time the flow graph, the analysis and the roadmap."""
     parser = argparse.ArgumentParser()
@@ -48,24 +61,31 @@ def main() -> None:
         f"model: {len(model.assets):,} assets, {len(model.flows):,} flows, {len(model.systems):,} systems; "
         f"generated in {t1 - t0:.1f} s; peak so far {rss_mb():,.0f} MB"
     )
-    t2 = time.perf_counter()
+    base = now_mb()
+    print(f"model in memory: {base:,.0f} MB resident")
+    t2, c2 = time.perf_counter(), cpu()
     graph = build_flow_graph(model)
-    t3 = time.perf_counter()
-    print(f"flow graph: {len(graph.nodes):,} nodes, {len(graph.pair_a):,} interfaces in {t3 - t2:.1f} s")
+    t3, c3 = time.perf_counter(), cpu()
+    print(
+        f"flow graph: {len(graph.nodes):,} nodes, {len(graph.pair_a):,} interfaces in {t3 - t2:.1f} s wall, "
+        f"{c3 - c2:.1f} s CPU; +{now_mb() - base:,.0f} MB"
+    )
     report = analyze(model, TODAY, conformance=args.conformance, graph=graph)
-    t4 = time.perf_counter()
+    t4, c4 = time.perf_counter(), cpu()
     m = report.metrics
     print(
-        f"analyze: {t4 - t2:.1f} s (graph included): {m.silos} silos, {m.redundancy_groups} redundancies, "
-        f"{m.integration_gaps} gaps, {m.point_to_point_interfaces:,} p2p, {m.single_points_of_failure} SPoF, "
-        f"{m.end_of_support} EoS; peak {rss_mb():,.0f} MB"
+        f"analyze: {t4 - t2:.1f} s wall, {c4 - c2:.1f} s CPU (graph included); +{now_mb() - base:,.0f} MB; "
+        f"{m.silos} silos, {m.redundancy_groups} redundancies, {m.integration_gaps} gaps, "
+        f"{m.point_to_point_interfaces:,} p2p, {m.single_points_of_failure} SPoF, {m.end_of_support} EoS; "
+        f"peak {rss_mb():,.0f} MB"
     )
     if args.step in ("roadmap", "both"):
-        t5 = time.perf_counter()
+        t5, c5 = time.perf_counter(), cpu()
         roadmap = build_roadmap(model, today=TODAY, report=report, graph=graph)
-        t6 = time.perf_counter()
+        t6, c6 = time.perf_counter(), cpu()
         print(
-            f"roadmap: {t6 - t5:.1f} s on top of the analysis ({t6 - t5 + t4 - t2:.1f} s from the model): "
+            f"roadmap: {t6 - t5:.1f} s wall, {c6 - c5:.1f} s CPU on top of the analysis "
+            f"({c6 - c5 + c4 - c2:.1f} s CPU from the model); +{now_mb() - base:,.0f} MB; "
             f"{len(roadmap.actions)} actions in {len(roadmap.phases)} phases, savings "
             f"{roadmap.cash_flow.annual_savings.value:,.0f}/year; peak {rss_mb():,.0f} MB"
         )

@@ -175,26 +175,26 @@ class FlowGraph:
         return [flows[int(i)] for i in sorted(set(self.leg_flow[legs].tolist()))]
 
     @cached_property
-    def pair_index(self) -> dict[tuple[int, int], int]:
-        """Interface number by (smaller node, larger node)."""
-        return {(int(a), int(b)): i for i, (a, b) in enumerate(zip(self.pair_a, self.pair_b, strict=True))}
+    def _pair_codes(self) -> IntArray:
+        return self.pair_a * max(len(self.nodes), 1) + self.pair_b
 
     def flows_between(self, first: str, second: str) -> list[Flow]:
         """The data flows between two systems or assets, in either direction."""
         a, b = self.node_of.get(first), self.node_of.get(second)
         if a is None or b is None:
             return []
-        pair = self.pair_index.get((min(a, b), max(a, b)))
-        return [] if pair is None else self.pair_flows(pair)
+        # pairs are numbered in sorted order of (smaller * n + larger), so a binary search finds one
+        n = max(len(self.nodes), 1)
+        code = min(a, b) * n + max(a, b)
+        codes = self._pair_codes
+        pair = int(np.searchsorted(codes, code))
+        if pair >= len(codes) or codes[pair] != code:
+            return []
+        return self.pair_flows(pair)
 
-    @cached_property
-    def neighbours(self) -> list[list[int]]:
-        """Adjacent nodes per node over data flows."""
-        adjacency: list[list[int]] = [[] for _ in self.nodes]
-        for a, b in zip(self.pair_a.tolist(), self.pair_b.tolist(), strict=True):
-            adjacency[a].append(b)
-            adjacency[b].append(a)
-        return adjacency
+    def neighbours(self, node: int) -> list[int]:
+        """Nodes exchanging data with a node."""
+        return list(self.graph.neighbors(node))
 
     @cached_property
     def components(self) -> list[list[int]]:
@@ -301,7 +301,7 @@ def build_flow_graph(model: PlantModel, index: PlantIndex | None = None) -> Flow
     pair_b = (unique % n).astype(np.int64)
     graph = rx.PyGraph(multigraph=False)
     graph.add_nodes_from(range(len(nodes)))
-    graph.add_edges_from(list(zip(pair_a.tolist(), pair_b.tolist(), range(len(unique)), strict=True)))
+    graph.add_edges_from_no_data(list(zip(pair_a.tolist(), pair_b.tolist(), strict=True)))
     return FlowGraph(
         index=index,
         nodes=nodes,

@@ -170,7 +170,7 @@ def _partners(graph: FlowGraph, key: str) -> dict[str, list[Flow]]:
     node = graph.node_of.get(key)
     if node is None:
         return {}
-    return {graph.key(p): graph.flows_between(key, graph.key(p)) for p in graph.neighbours[node]}
+    return {graph.key(p): graph.flows_between(key, graph.key(p)) for p in graph.neighbours(node)}
 
 
 def _consumers(graph: FlowGraph, key: str) -> list[str]:
@@ -179,7 +179,7 @@ def _consumers(graph: FlowGraph, key: str) -> list[str]:
     if node is None:
         return []
     result = set()
-    for partner in graph.neighbours[node]:
+    for partner in graph.neighbours(node):
         for flow in graph.flows_between(key, graph.key(partner)):
             if graph.node_of.get(flow.source) == node or flow.direction == "bidirectional":
                 result.add(graph.key(partner))

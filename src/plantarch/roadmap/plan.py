@@ -132,7 +132,7 @@ def build_roadmap(
     for assessment in assessments:
         if assessment.time_class == "migrate" and assessment.system in unsupported:
             system = systems[assessment.system]
-            touched = len(graph.neighbours[graph.node_of[system.key]])
+            touched = len(graph.neighbours(graph.node_of[system.key]))
             actions.append(_upgrade_action(system, touched, settings, today, assessment.site))
             upgrades.add(system.key)
     for consolidation in consolidations:
