@@ -31,6 +31,10 @@ def test_analyze_json_and_text_from_a_model_directory(tmp_path: Path) -> None:
     assert data["metrics"]["systems"] == 8 and data["today"] == "2026-11-24"
     text = runner.invoke(app, ["analyze", "--model", str(path)])
     assert text.exit_code == 0 and "Integration gaps (0)" in text.output
+    plan = runner.invoke(app, ["roadmap", "--model", str(path)])
+    assert plan.exit_code == 0 and "TIME: tolerate 0, invest 8" in plan.output
+    bad_date = runner.invoke(app, ["analyze", "--model", str(path), "--date", "24/11/2026"])
+    assert bad_date.exit_code != 0 and "--date" in str(bad_date.exception)
 
 
 def test_roadmap_csv_has_a_row_per_action(demo_model, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -31,3 +31,12 @@ def test_standards_conformance_comes_from_the_checker() -> None:
     assert report.metrics.standards_conformance is not None
     assert 0 <= report.metrics.standards_conformance <= 100
     assert "baseline" in report.metrics.standards_note
+
+
+def test_public_facades_are_sorted_and_complete() -> None:
+    import plantarch.analysis as analysis
+    import plantarch.roadmap as roadmap
+
+    for package in (analysis, roadmap):
+        assert package.__all__ == sorted(package.__all__)
+        assert all(hasattr(package, name) for name in package.__all__)
