@@ -248,3 +248,14 @@ def test_override_of_an_unknown_rule_names_file_and_line(tmp_path: Path) -> None
     path.write_text("name: plant\nversion: '3'\noverrides:\n  - {id: INT-001}\n")
     with pytest.raises(InputError, match="changes nothing"):
         load_packs([path])
+
+
+def test_a_reference_that_yaml_reads_as_a_mapping_is_refused(tmp_path: Path) -> None:
+    path = write_pack(
+        tmp_path,
+        "  - id: REF-1\n    title: t\n    severity: low\n    rationale: r\n"
+        "    reference: [IEC 62443-2-1 (program: patching)]\n    scope: flow\n    type: conduit-allow-list\n",
+    )
+    with pytest.raises(InputError, match="each reference is text") as info:
+        load_pack(path)
+    assert info.value.line == 10

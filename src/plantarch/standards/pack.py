@@ -283,7 +283,10 @@ def _parse_rule(
             raise fail(f"scope filter: {exc}", "scope") from None
 
     reference = node["reference"]
-    refs = tuple(str(r) for r in reference) if isinstance(reference, list) else (str(reference),)
+    refs_raw = list(reference) if isinstance(reference, list) else [reference]
+    if not all(isinstance(r, str | int | float) for r in refs_raw):
+        raise fail("each reference is text (quote it when it holds ': ')", "reference")
+    refs = tuple(str(r) for r in refs_raw)
     return Rule(
         id=str(node["id"]),
         title=_text(node, "title", file, where),
