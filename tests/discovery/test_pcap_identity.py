@@ -58,3 +58,12 @@ def test_roles_and_levels_on_the_plant1_network(shared_data: Path) -> None:
     assert "Switch1" in hosts["00:1b:1b:02:e6:1f"].names  # LLDP
     # IT-only hosts next to control-system hosts sit at level 3, not at 5 for their public-range address.
     assert hosts["141.81.0.181"].suggested_level == 3.0
+
+
+def test_pcap_and_zeek_are_registered_discovery_sources(shared_data: Path) -> None:
+    from plantarch.discovery.registry import get_source
+
+    batch = get_source("pcap").observe(str(shared_data / "zeek/icsnpp-dnp3/dnp3_example.pcap"))
+    assert batch.provenance.source == "pcap" and {f.protocol for f in batch.flows} == {"dnp3"}
+    zeek = get_source("zeek").observe(str(shared_data / "zeek/icsnpp-dnp3"))
+    assert zeek.provenance.source == "zeek" and {f.protocol for f in zeek.flows} == {"dnp3"}

@@ -93,3 +93,19 @@ def test_pcap_discovery_agrees_with_icsnpp_on_the_same_pcap(shared_data: Path, f
     # Zeek's conn.log has no ARP: the only extra hosts are devices that spoke nothing but ARP.
     with_flows = {e for f in pcap_batch.flows for e in (f.src, f.dst)}
     assert not (ours.hosts - zeek.hosts) & with_flows
+
+
+def test_known_hosts_services_and_devices(tmp_path: Path) -> None:
+    header = "#separator \\x09\n#fields\t{}\n"
+    (tmp_path / "known_hosts.log").write_text(header.format("ts\thost") + "1700000000.0\t10.0.0.7\n")
+    (tmp_path / "known_services.log").write_text(
+        header.format("ts\thost\tport_num\tport_proto\tservice")
+        + "1700000001.0\t10.0.0.8\t502\ttcp\tmodbus\n"
+    )
+    (tmp_path / "known_devices.log").write_text(
+        header.format("ts\tmac\tdhcp_host_name") + "1700000002.0\t00:0E:8C:01:02:03\tplc-7\n"
+    )
+    hosts = _hosts(tmp_path)
+    assert hosts["10.0.0.7"].first_seen is not None
+    assert hosts["10.0.0.8"].roles == ["modbus-slave"] and hosts["10.0.0.8"].services == ["tcp/502/modbus"]
+    assert hosts["00:0e:8c:01:02:03"].names == ["plc-7"]

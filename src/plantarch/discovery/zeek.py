@@ -401,7 +401,44 @@ def _dns(r: dict[str, Any], hosts: dict[str, _Host]) -> None:
             hosts[str(answer)].names.add(str(query))
 
 
+def _known_host(r: dict[str, Any], hosts: dict[str, _Host]) -> None:
+    addr = str(r.get("host", "-"))
+    if is_host_address(addr):
+        hosts[addr].seen(_time(r.get("ts")))
+
+
+def _known_service(r: dict[str, Any], hosts: dict[str, _Host]) -> None:
+    addr = str(r.get("host", "-"))
+    if not is_host_address(addr):
+        return
+    transport = str(r.get("port_proto", "tcp"))
+    services = r.get("service")
+    names = services if isinstance(services, list) else str(services or "-").split(",")
+    for name in (n for n in names if not _unset(n)):
+        protocol = SERVICES.get(name, name)
+        hosts[addr].services.add(f"{transport}/{r.get('port_num')}/{protocol}")
+        if protocol in ROLES:
+            hosts[addr].roles.add(ROLES[protocol][1])
+        else:
+            hosts[addr].it.add(protocol)
+    hosts[addr].seen(_time(r.get("ts")))
+
+
+def _known_device(r: dict[str, Any], hosts: dict[str, _Host]) -> None:
+    mac = r.get("mac")
+    if _unset(mac):
+        return
+    key = str(mac).lower()
+    if not _unset(r.get("dhcp_host_name")):
+        hosts[key].names.add(str(r["dhcp_host_name"]))
+    hosts[key].mac = key
+    hosts[key].seen(_time(r.get("ts")))
+
+
 _HANDLERS = {
+    "known_hosts": _known_host,
+    "known_services": _known_service,
+    "known_devices": _known_device,
     "cip_identity": _cip_identity,
     "s7comm_known_devices": _s7_known,
     "bacnet_discovery": _bacnet_discovery,

@@ -121,6 +121,5 @@ class PcapSource(DiscoverySource):
     parameters: ClassVar[dict[str, str]] = {"chunk_bytes": "bytes read per chunk (default 32 MiB)"}
 
     def observe(self, target: str, **params: Any) -> ObservationBatch:
-        """Read one capture file (or several separated by os.pathsep) and return what it shows."""
-        paths = [Path(p) for p in target.split("\x00")] if "\x00" in target else [Path(target)]
-        return discover_pcap(paths, chunk_bytes=int(params.get("chunk_bytes", CHUNK_BYTES)))
+        """Read one capture file and return what it shows (damage is in `summary["damage"]`)."""
+        return discover_pcap([Path(target)], chunk_bytes=int(params.get("chunk_bytes", CHUNK_BYTES)))
