@@ -12,7 +12,7 @@ import pytest
 from click.testing import Result
 from typer.testing import CliRunner
 
-from conftest import compliant_plant
+from conftest import compliant_plant, observed_flow, run_check
 from plantarch.cli.app import app
 from plantarch.errors import InputError
 from plantarch.interchange.yaml_model import write_model_dir
@@ -152,3 +152,18 @@ def test_docs_rules_lists_every_rule_and_docs_rules_md_is_current(tmp_path: Path
     assert committed == rules_markdown([load_baseline()]), (
         "docs/rules.md is stale: run `plantarch docs rules > docs/rules.md`"
     )
+
+
+def test_the_stored_model_checks_like_the_one_in_memory(store: Store) -> None:
+    plant = troubled()
+    hosts, flow = observed_flow("obs-1", "10.4.1.50", "10.1.0.10", "s7comm", 102)
+    plant.assets.append(hosts[0])
+    flow.target = "plc-1-cpu"
+    plant.flows.append(flow)
+    store_model(store, plant)
+
+    def summary(model: PlantModel) -> set[tuple[str, str, str]]:
+        return {(f.rule, f.key, f.message) for f in run_check(model).findings}
+
+    assert summary(store.load_model()) == summary(plant)
+    assert ("SEG-001", "obs-1") in {(r, k) for r, k, _ in summary(store.load_model())}
