@@ -133,6 +133,7 @@ def test_a_survey_records_broker_publishers_and_flows_once(group: str, store: St
     broker = store.get("system", "mqtt-broker-127.0.0.1-1883")
     assert isinstance(broker, System)
     assert broker.product == "mosquitto" and broker.version
+    assert "Sparkplug B groups: " in broker.description  # the namespace summary is kept in the store
     edge = store.get("system", f"spb-{group}-edge-1")
     assert isinstance(edge, System) and edge.kind == "edge-gateway"
     flow = store.get("flow", f"obs:spb-{group}-edge-1:mqtt-broker-127.0.0.1-1883:tcp:1883")

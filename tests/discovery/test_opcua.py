@@ -83,6 +83,7 @@ def test_a_survey_becomes_a_server_system_on_its_host(machinery_server: OpcUaSer
     (system_key,) = result.created["system"]
     system = store.get("system", system_key)
     assert isinstance(system, System) and system.kind == "opc-server"
+    assert "companion models: Machinery" in system.description  # the summary is kept in the store
     host = store.get("asset", "127.0.0.1")
     assert isinstance(host, Asset)
     assert host.systems == [system_key]

@@ -160,6 +160,22 @@ def _namespace_levels(topics: list[str]) -> dict[str, list[str]]:
     return {name: sorted(values) for name, values in levels.items() if values}
 
 
+def _describe_broker(survey: _Survey) -> str:
+    """One line recording what the namespace covers (kept in the store with the broker)."""
+    plain = [t for t in survey.topics if parse_topic(t) is None]
+    levels = _namespace_levels(plain)
+    parts = [f"MQTT broker; {len(survey.topics)} topics seen"]
+    for level in ("site", "area", "line"):
+        if levels.get(level):
+            shown = levels[level][:10]
+            more = f" (+{len(levels[level]) - 10})" if len(levels[level]) > 10 else ""
+            parts.append(f"{level}s: {', '.join(shown)}{more}")
+    if survey.nodes:
+        groups = sorted({group for group, _ in survey.nodes})
+        parts.append(f"Sparkplug B groups: {', '.join(groups[:10])}; {len(survey.nodes)} edge nodes")
+    return "; ".join(parts)
+
+
 def _batch(url: str, host: str, port: int, survey: _Survey, started: datetime) -> ObservationBatch:
     broker_key = f"mqtt-broker-{key_part(host)}-{port}"
     product, version = None, None
@@ -167,7 +183,12 @@ def _batch(url: str, host: str, port: int, survey: _Survey, started: datetime) -
         words = survey.broker_version.split()
         product, version = words[0], words[-1] if len(words) > 1 else None
     broker = System(
-        key=broker_key, name=f"MQTT broker {host}:{port}", kind="broker", product=product, version=version
+        key=broker_key,
+        name=f"MQTT broker {host}:{port}",
+        kind="broker",
+        product=product,
+        version=version,
+        description=_describe_broker(survey),
     )
     systems = [broker]
     flows: list[FlowObservation] = []

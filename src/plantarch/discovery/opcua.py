@@ -244,6 +244,20 @@ def _host_of(url: str) -> tuple[str | None, list[str], int]:
     return (normalize_ip(str(resolved)) if resolved else None), ([] if host == "localhost" else [host]), port
 
 
+def _describe_server(uri: str, facts: dict[str, Any]) -> str:
+    """One line recording what the server exposes: namespaces, objects, equipment (kept in the store)."""
+    parts = [f"OPC UA server {uri}"]
+    if "namespaces" in facts:
+        models = sorted({m for m in facts.get("instances_by_model", {}) if m != "other"})
+        parts.append(f"{len(facts['namespaces'])} namespaces, {facts.get('object_instances', 0)} objects")
+        if models:
+            parts.append("companion models: " + ", ".join(models))
+        equipment = [e["name"] for e in facts.get("equipment_hierarchy", [])][:10]
+        if equipment:
+            parts.append("equipment: " + ", ".join(equipment))
+    return "; ".join(parts)
+
+
 def survey_server(
     url: str,
     *,
@@ -275,7 +289,7 @@ def survey_server(
         vendor=build.get("manufacturer") or None,
         product=build.get("product") or None,
         version=build.get("software_version") or None,
-        description=f"OPC UA server {uri}",
+        description=_describe_server(uri, facts),
     )
     ip, names, port = _host_of(clean)
     security = sorted({f"{e['security_mode']}/{e['security_policy']}" for e in facts["endpoints"]})
