@@ -131,3 +131,17 @@ def test_unknown_view_is_bad_input(plant: PlantModel) -> None:
 
     with pytest.raises(InputError, match="unknown view"):
         build_view(plant, "org-chart")
+
+
+def test_zones_view_collapses_each_zone_to_one_node_when_systems_are_many(plant: PlantModel) -> None:
+    diagram = build_view(plant, "zones", max_nodes=5)  # 8 systems, 4 zones
+    assert diagram.aggregated == "by zone"
+    assert sorted(n.id for n in diagram.nodes) == ["zone:cell-1", "zone:dmz", "zone:enterprise", "zone:ops"]
+    cell = next(n for n in diagram.nodes if n.id == "zone:cell-1")
+    assert cell.label.endswith("3 systems")
+    assert {(e.source, e.target) for e in diagram.edges} == {
+        ("zone:enterprise", "zone:dmz"),
+        ("zone:dmz", "zone:ops"),
+        ("zone:ops", "zone:cell-1"),
+    }
+    assert [c.label for c in diagram.clusters] == ["Lyon plant"]  # zones grouped by their site

@@ -44,16 +44,6 @@ _NODE_KINDS = {
 }
 _ASSET_DEVICE_KINDS = _DEVICE_KINDS | {"hmi", "io", "gateway"}
 
-ELEMENT_TYPES: dict[str, str] = {
-    "location": "Location",
-    "capability": "Capability",
-    "zone": "Grouping",
-    "conduit": "CommunicationNetwork",
-    "waiver": "Constraint",
-}
-"""The ArchiMate element type of every kind except systems and assets, which depend on their kind."""
-
-SYSTEM_ELEMENT_TYPES = ("ApplicationComponent", "Node", "Device", "SystemSoftware")
 
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
@@ -378,13 +368,3 @@ def validate_archimate(data: bytes, xsd_dir: Path) -> list[str]:
     if schema.validate(doc):
         return []
     return [f"line {e.line}: {e.message}" for e in schema.error_log]
-
-
-__all__ = [
-    "ELEMENT_TYPES",
-    "SYSTEM_ELEMENT_TYPES",
-    "archimate_document",
-    "archimate_xsd_dir",
-    "validate_archimate",
-    "write_archimate",
-]
