@@ -166,3 +166,10 @@ def test_not_an_archimate_file(tmp_path: Path) -> None:
     path.write_text("<graphml/>")
     with pytest.raises(InputError, match="not an ArchiMate exchange file"):
         read_archimate(path)
+
+
+def test_empty_model_is_a_valid_file_and_reads_back_empty(archimate_xsd: Path, tmp_path: Path) -> None:
+    assert validate_archimate(to_bytes(archimate_document(PlantModel())), archimate_xsd) == []
+    path = tmp_path / "empty.xml"
+    assert write_archimate(PlantModel(), path) == 0
+    assert read_archimate(path) == PlantModel()

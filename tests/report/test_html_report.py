@@ -100,3 +100,8 @@ def test_pdf_is_printed_by_headless_chromium(plant: PlantModel, chromium: None, 
 def test_unknown_report_suffix_is_bad_input(plant: PlantModel, tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"\.html or \.pdf"):
         write_report(plant, tmp_path / "plant.docx")
+
+
+def test_empty_model_still_gives_a_report() -> None:
+    html = render_report(PlantModel(), use_standards=False, use_analysis=False)
+    assert "<h2>Key metrics</h2>" in html and "<svg" not in html.split('id="diagrams"')[0]
