@@ -6,6 +6,8 @@ the object's document, membership in a list field, or a free-text search over ke
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, cast
@@ -19,6 +21,7 @@ from plantarch.errors import InputError
 from plantarch.model import ModelObject
 from plantarch.store import Store
 from plantarch.store import repository as repo
+from plantarch.store.history import latest_revision
 from plantarch.store.tables import OBJECT_TABLES, asset_ips
 
 Match = Literal["column", "field", "member", "ip", "either", "search"]
@@ -221,15 +224,46 @@ def _filtered(conn: Connection, kind: str, values: Mapping[str, Any], stmt: Sele
     return stmt
 
 
+class CountCache:
+    """Totals of filtered lists, kept per model revision: a write makes a new revision, so a cached
+    total is never stale, and unfiltered lists of 250,000 assets do not count the table each time."""
+
+    def __init__(self, size: int = 1024) -> None:
+        self.size = size
+        self._totals: OrderedDict[tuple[Any, ...], int] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> int | None:
+        """The cached total, if any."""
+        with self._lock:
+            total = self._totals.get(key)
+            if total is not None:
+                self._totals.move_to_end(key)
+            return total
+
+    def put(self, key: tuple[Any, ...], total: int) -> None:
+        """Remember a total, dropping the least recently used beyond `size`."""
+        with self._lock:
+            self._totals[key] = total
+            self._totals.move_to_end(key)
+            while len(self._totals) > self.size:
+                self._totals.popitem(last=False)
+
+
 def list_objects(
-    store: Store, kind: str, filters: Mapping[str, Any] | None = None, *, limit: int = 100, offset: int = 0
+    store: Store,
+    kind: str,
+    filters: Mapping[str, Any] | None = None,
+    *,
+    limit: int = 100,
+    offset: int = 0,
+    counts: CountCache | None = None,
 ) -> Page:
     """One page of the objects of `kind` matching the filters (text values are parsed), ordered by key."""
     repo.check_kind(kind)
     values = FILTERSETS[kind].parse(filters or {})
     table = OBJECT_TABLES[kind]
     with store.engine.connect() as conn:
-        total = int(conn.scalar(_filtered(conn, kind, values, select(func.count()).select_from(table))) or 0)
         stmt = (
             _filtered(conn, kind, values, select(table.c.doc))
             .order_by(table.c.key)
@@ -237,4 +271,16 @@ def list_objects(
             .offset(offset)
         )
         items = [repo.to_object(kind, doc) for (doc,) in conn.execute(stmt)]
+        if offset == 0 and len(items) < limit:
+            total: int | None = len(items)
+        else:
+            cache_key = (
+                (store.url, kind, tuple(sorted(values.items())), latest_revision(conn)) if counts else None
+            )
+            total = counts.get(cache_key) if counts and cache_key else None
+            if total is None:
+                count = _filtered(conn, kind, values, select(func.count()).select_from(table))
+                total = int(conn.scalar(count) or 0)
+                if counts and cache_key:
+                    counts.put(cache_key, total)
     return Page(items=items, total=total, limit=limit, offset=offset)

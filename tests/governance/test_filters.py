@@ -58,3 +58,14 @@ def test_unknown_filters_and_bad_values_name_the_field(plant_store: Store) -> No
 
 def test_every_kind_has_a_text_search() -> None:
     assert all(fs.filters[-1].name == "q" for fs in FILTERSETS.values())
+
+
+def test_cached_totals_follow_the_revision(plant_store: Store) -> None:
+    from plantarch.filters import CountCache
+    from plantarch.model import System
+
+    counts = CountCache()
+    assert list_objects(plant_store, "system", limit=1, counts=counts).total == 4
+    with plant_store.change(author="t") as cs:
+        cs.put(System(key="scada", name="SCADA", kind="scada"))
+    assert list_objects(plant_store, "system", limit=1, counts=counts).total == 5

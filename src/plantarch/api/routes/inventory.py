@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from plantarch.api.deps import Editor, SettingsDep, StoreDep, Viewer, filter_values
 from plantarch.api.schemas import WriteResult, page_schema, update_schema
-from plantarch.filters import list_objects
+from plantarch.filters import CountCache, list_objects
 from plantarch.governance.edits import create_object, delete_object, update_object
 from plantarch.model import OBJECT_TYPES, PLURALS, ModelObject
 
@@ -30,6 +30,7 @@ def inventory_router(kind: str) -> APIRouter:
     page_model = page_schema(model)
     router = APIRouter(prefix=f"/{plural}", tags=[plural])
     filters_dep = filter_values(kind)
+    counts = CountCache()
 
     def list_items(
         store: StoreDep,
@@ -39,7 +40,9 @@ def inventory_router(kind: str) -> APIRouter:
         limit: Annotated[int, Query(ge=1, le=10_000, description="Page size.")] = 100,
         offset: Annotated[int, Query(ge=0, le=10_000_000, description="Objects to skip.")] = 0,
     ) -> Any:
-        page = list_objects(store, kind, filters, limit=min(limit, settings.max_page), offset=offset)
+        page = list_objects(
+            store, kind, filters, limit=min(limit, settings.max_page), offset=offset, counts=counts
+        )
         return page_model(items=page.items, total=page.total, limit=page.limit, offset=page.offset)
 
     def get_item(key: str, store: StoreDep, user: Viewer) -> Any:
