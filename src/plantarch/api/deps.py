@@ -6,7 +6,7 @@ header or the `plantarch_token` cookie.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, Security
@@ -21,13 +21,13 @@ _bearer = HTTPBearer(auto_error=False, description="API token: `Authorization: B
 _cookie = APIKeyCookie(name=TOKEN_COOKIE, auto_error=False, description="API token in a cookie (web UI).")
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
     """The store the app was created with."""
     store: Store = request.app.state.store
     return store
 
 
-def get_settings(request: Request) -> ApiSettings:
+async def get_settings(request: Request) -> ApiSettings:
     """The app's settings."""
     settings: ApiSettings = request.app.state.settings
     return settings
@@ -57,10 +57,10 @@ def current_user(
     )
 
 
-def require(role: Role) -> Callable[[Principal], Principal]:
+def require(role: Role) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency that lets the request through only for users whose role includes `role`."""
 
-    def check(user: Annotated[Principal, Depends(current_user)]) -> Principal:
+    async def check(user: Annotated[Principal, Depends(current_user)]) -> Principal:
         if not user.has(role):
             raise HTTPException(403, f"{user.user} is a {user.role.value}; this needs the {role.value} role")
         return user
@@ -74,7 +74,7 @@ Reviewer = Annotated[Principal, Depends(require(Role.REVIEWER))]
 Admin = Annotated[Principal, Depends(require(Role.ADMIN))]
 
 
-def filter_values(kind: str) -> Callable[..., dict[str, Any]]:
+def filter_values(kind: str) -> Callable[..., Awaitable[dict[str, Any]]]:
     """A dependency reading the kind's filters (plantarch.filters) from the query string."""
     import inspect
 
@@ -83,7 +83,7 @@ def filter_values(kind: str) -> Callable[..., dict[str, Any]]:
     python_types = {"str": str, "float": float, "int": int, "bool": bool}
     filterset = FILTERSETS[kind]
 
-    def values(**given: Any) -> dict[str, Any]:
+    async def values(**given: Any) -> dict[str, Any]:
         return {name: value for name, value in given.items() if value is not None}
 
     values.__signature__ = inspect.Signature(  # type: ignore[attr-defined]

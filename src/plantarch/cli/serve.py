@@ -47,6 +47,9 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes.")] = 1,
+    access_log: Annotated[
+        bool, typer.Option("--access-log/--no-access-log", help="Log every request.")
+    ] = True,
     workspace: WorkspaceOption = None,
     database: DatabaseOption = None,
 ) -> None:
@@ -77,7 +80,7 @@ def serve(
             f"no API tokens exist: requests from this machine act as 'local' (admin) on {host}:{port}"
         )
     if workers == 1:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=access_log)
         return
     os.environ[SETTINGS_ENV] = settings.model_dump_json()
     uvicorn.run(

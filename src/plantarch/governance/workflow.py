@@ -99,14 +99,14 @@ def check_approval(
 ) -> None:
     """Raise unless `approver` may approve: not the author (unless configured) and the quorum is met.
 
-    The approver's own decision counts as an approving vote when they have not voted otherwise.
+    The approver's own decision counts as an approving vote (an earlier abstention is overridden).
     """
     if approver == author and not settings.allow_self_approval:
         raise NotPermitted(f"{approver} wrote this proposal and cannot approve it")
     counted = dict(votes)
-    counted.setdefault(approver, VoteChoice.APPROVE)
-    if VoteChoice(counted[approver]) == VoteChoice.REJECT:
+    if approver in counted and VoteChoice(counted[approver]) == VoteChoice.REJECT:
         raise WorkflowError(f"{approver} voted to reject; change the vote before approving")
+    counted[approver] = VoteChoice.APPROVE
     have = approving_votes(author, counted, settings)
     need = settings.quorum_for(risk)
     if have < need:
