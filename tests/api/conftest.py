@@ -75,5 +75,5 @@ def api(store: Store) -> Iterator[Api]:
     with store.change(author="seed", reason="small plant", source="test") as cs:
         cs.put_many(obj for _, obj in small_plant().all_objects())
     tokens = {user: create_token(store, user, role)[1] for user, role in USERS.items()}
-    with asgi_client(create_app(store, ApiSettings())) as client:
+    with asgi_client(create_app(store, ApiSettings(token_cache_seconds=0))) as client:
         yield Api(client=client, store=store, tokens=tokens)

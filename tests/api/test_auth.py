@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from api.conftest import Api
@@ -85,3 +87,15 @@ def test_only_reviewers_read_the_audit_log(api: Api) -> None:
     assert api.client.get("/api/audit", headers=api.headers("ed")).status_code == 403
     entries = api.client.get("/api/audit", headers=api.headers("rita")).json()
     assert {e["action"] for e in entries} == {"token-create"}
+
+
+def test_a_cached_token_is_looked_up_again_after_its_seconds(api: Api) -> None:
+    from plantarch.api.auth import TokenCache
+
+    cache = TokenCache(seconds=0.2)
+    token = api.tokens["vera"]
+    assert cache.authenticate(api.store, token) is not None
+    revoke_token(api.store, next(t.id for t in list_tokens(api.store) if t.user == "vera"))
+    assert cache.authenticate(api.store, token) is not None  # still trusted for up to 0.2 s
+    time.sleep(0.25)
+    assert cache.authenticate(api.store, token) is None

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 
 from plantarch import __version__
+from plantarch.api.auth import TokenCache
 from plantarch.api.errors import install_error_handlers
 from plantarch.api.routes import (
     assets,
@@ -67,6 +68,7 @@ def create_app(store_or_settings: Store | ApiSettings, settings: ApiSettings | N
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.tokens = TokenCache(settings.token_cache_seconds)
     if given is not None:
         app.state.store = given
     install_error_handlers(app)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -136,6 +138,33 @@ def authenticate(store: Store, token: str) -> Principal | None:
     with store.engine.connect() as conn:
         row = conn.execute(stmt).first()
     return Principal(user=row[0], role=Role(row[1])) if row else None
+
+
+class TokenCache:
+    """Recently authenticated tokens, kept `seconds` so a busy server does not look up every request;
+    a revoked token therefore stops working within `seconds` (0 turns the cache off)."""
+
+    def __init__(self, seconds: float = 5.0, size: int = 4096) -> None:
+        self.seconds = seconds
+        self.size = size
+        self._seen: dict[str, tuple[float, Principal | None]] = {}
+        self._lock = threading.Lock()
+
+    def authenticate(self, store: Store, token: str) -> Principal | None:
+        """Like `authenticate`, answered from the cache while the entry is fresh."""
+        if self.seconds <= 0:
+            return authenticate(store, token)
+        now = time.monotonic()
+        with self._lock:
+            hit = self._seen.get(token)
+        if hit is not None and now - hit[0] < self.seconds:
+            return hit[1]
+        principal = authenticate(store, token)
+        with self._lock:
+            if len(self._seen) >= self.size:
+                self._seen.clear()
+            self._seen[token] = (now, principal)
+        return principal
 
 
 def auth_configured(store: Store) -> bool:

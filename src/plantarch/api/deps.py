@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException, Request, Security
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
-from plantarch.api.auth import Principal, Role, authenticate
+from plantarch.api.auth import Principal, Role, TokenCache
 from plantarch.api.settings import TOKEN_COOKIE, ApiSettings
 from plantarch.filters import FILTERSETS
 from plantarch.store import Store
@@ -37,16 +37,23 @@ StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[ApiSettings, Depends(get_settings)]
 
 
+async def get_token_cache(request: Request) -> TokenCache:
+    """The app's cache of recently checked tokens."""
+    cache: TokenCache = request.app.state.tokens
+    return cache
+
+
 def current_user(
     store: StoreDep,
     settings: SettingsDep,
+    tokens: Annotated[TokenCache, Depends(get_token_cache)],
     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)] = None,
     cookie: Annotated[str | None, Security(_cookie)] = None,
 ) -> Principal:
     """The user behind the request's token (header or cookie); 401 without a valid one."""
     token = bearer.credentials if bearer is not None else cookie
     if token:
-        principal = authenticate(store, token)
+        principal = tokens.authenticate(store, token)
         if principal is not None:
             return principal
         raise HTTPException(401, "invalid or revoked token", headers={"WWW-Authenticate": "Bearer"})

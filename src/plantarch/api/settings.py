@@ -27,4 +27,7 @@ class ApiSettings(BaseModel):
         description="Role of requests without a token; `serve` sets it only on loopback without tokens.",
     )
     governance: GovernanceSettings = Field(default_factory=GovernanceSettings)
+    token_cache_seconds: float = Field(
+        default=5.0, ge=0, description="How long a checked token is trusted before it is looked up again."
+    )
     max_page: int = Field(default=1000, ge=1, description="Largest `limit` a list endpoint accepts.")
