@@ -99,3 +99,11 @@ def test_a_cached_token_is_looked_up_again_after_its_seconds(api: Api) -> None:
     assert cache.authenticate(api.store, token) is not None  # still trusted for up to 0.2 s
     time.sleep(0.25)
     assert cache.authenticate(api.store, token) is None
+
+
+def test_the_openapi_spec_and_docs_are_served_and_list_every_resource(api: Api) -> None:
+    spec = api.client.get("/openapi.json").json()
+    for path in ("/api/systems", "/api/assets/{key}", "/api/proposals/{proposal_id}/approve", "/api/diff"):
+        assert path in spec["paths"]
+    assert "HTTPBearer" in spec["components"]["securitySchemes"]
+    assert api.client.get("/docs").status_code == 200

@@ -67,6 +67,15 @@ def test_check_reports_the_findings_of_the_current_model(api: Api) -> None:
     assert any(f["rule"] == "SEG-002" for f in answer["findings"])
 
 
+def test_analyze_and_roadmap_cover_the_current_model(api: Api) -> None:
+    analysis = api.client.get("/api/analyze", headers=api.headers("vera"))
+    assert analysis.status_code == 200, analysis.text
+    assert "redundancies" in analysis.json() and "silos" in analysis.json()
+    roadmap = api.client.get("/api/roadmap", headers=api.headers("vera"))
+    assert roadmap.status_code == 200, roadmap.text
+    assert api.client.get("/api/roadmap").status_code == 401
+
+
 def test_an_uploaded_nmap_scan_is_reconciled_into_the_inventory(api: Api, shared_data: Path) -> None:
     scans = sorted((shared_data).rglob("*.xml"))
     scan = next((p for p in scans if b"<nmaprun" in p.read_bytes()[:2000]), None)

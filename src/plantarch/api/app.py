@@ -12,6 +12,7 @@ from plantarch import __version__
 from plantarch.api.auth import TokenCache
 from plantarch.api.errors import install_error_handlers
 from plantarch.api.routes import (
+    analyze,
     assets,
     capabilities,
     check,
@@ -37,6 +38,7 @@ RESOURCE_ROUTERS: tuple[APIRouter, ...] = (
     capabilities.router,
     discovery.router,
     check.router,
+    analyze.router,
     proposals.router,
     history.router,
 )
