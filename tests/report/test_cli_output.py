@@ -24,8 +24,8 @@ def workspace(plant: PlantModel, tmp_path: Path) -> Path:
     return path
 
 
-def _run(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(app, list(args))
+def _run(*args: str | Path) -> tuple[int, str]:
+    result = CliRunner().invoke(app, [str(a) for a in args])
     return result.exit_code, result.output
 
 
@@ -89,3 +89,19 @@ def test_bad_output_suffix_is_exit_2(
             main()
         assert info.value.code == 2
         assert "error:" in capsys.readouterr().err
+
+
+@pytest.mark.postgres
+def test_report_and_export_from_postgresql(plant: PlantModel, postgres_url: str, tmp_path: Path) -> None:
+    with open_store(database=postgres_url) as store, store.change(author="test", reason="seed") as cs:
+        for _, obj in plant.all_objects():
+            cs.put(obj)
+    out = tmp_path / "plant.html"
+    code, output = _run("report", "--database", postgres_url, "--out", out, "--no-analysis")
+    assert code == 0, output
+    assert "Filler PLC" in out.read_text(encoding="utf-8")
+    code, output = _run("export", "archimate", tmp_path / "plant.xml", "--database", postgres_url)
+    assert code == 0, output
+    from plantarch.interchange.archimate_import import read_archimate
+
+    assert read_archimate(tmp_path / "plant.xml") == plant.sorted()
