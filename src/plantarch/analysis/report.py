@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
+from typing import NamedTuple
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -37,25 +39,38 @@ class AnalysisReport(BaseModel):
     cost: CostSummary
 
 
-def _count(items: list[AnalysisItem], site: str | None) -> int:
+class _Parts(NamedTuple):
+    """Every analysis result, before the metrics that summarise them."""
+
+    silos: list[Silo]
+    redundancies: list[Redundancy]
+    gaps: list[IntegrationGap]
+    complexity: Complexity
+    single_points_of_failure: list[SinglePointOfFailure]
+    lifecycle: list[LifecycleRisk]
+    cost: CostSummary
+
+
+def _count(items: Sequence[AnalysisItem], site: str | None) -> int:
     return sum(1 for i in items if site is None or i.site == site)
 
 
 def _metrics(
     site: str | None,
     model: PlantModel,
-    graph: FlowGraph,
-    report: dict[str, object],
+    parts: _Parts,
     paths: dict[str | None, tuple[int, int]],
     sizes: dict[str | None, tuple[int, int, int]],
 ) -> KeyMetrics:
-    complexity: Complexity = report["complexity"]  # type: ignore[assignment]
+    complexity, redundancies, lifecycle, cost = (
+        parts.complexity,
+        parts.redundancies,
+        parts.lifecycle,
+        parts.cost,
+    )
     summary = (
         complexity.overall if site is None else next((s for s in complexity.sites if s.site == site), None)
     )
-    redundancies: list[Redundancy] = report["redundancies"]  # type: ignore[assignment]
-    lifecycle: list[LifecycleRisk] = report["lifecycle"]  # type: ignore[assignment]
-    cost: CostSummary = report["cost"]  # type: ignore[assignment]
     systems, assets, flows = sizes.get(site, (0, 0, 0))
     costs = {s.key: s.costs.total for s in model.systems}
     tco = cost.total if site is None else next((g.total for g in cost.sites if g.key == site), 0.0)
@@ -67,14 +82,14 @@ def _metrics(
         flows=flows,
         interfaces=summary.interfaces if summary else 0,
         point_to_point_interfaces=summary.point_to_point if summary else 0,
-        silos=_count(report["silos"], site),  # type: ignore[arg-type]
-        redundancy_groups=_count(redundancies, site),  # type: ignore[arg-type]
+        silos=_count(parts.silos, site),
+        redundancy_groups=_count(redundancies, site),
         redundant_spend=round(sum(costs[k] for k in redundant_systems(redundancies, site)), 2),
         annual_tco=tco,
         end_of_support=sum(1 for r in lifecycle if r.status == "ended" and (site is None or r.site == site)),
         ending_soon=sum(1 for r in lifecycle if r.status == "ending" and (site is None or r.site == site)),
-        integration_gaps=_count(report["gaps"], site),  # type: ignore[arg-type]
-        single_points_of_failure=_count(report["single_points_of_failure"], site),  # type: ignore[arg-type]
+        integration_gaps=_count(parts.gaps, site),
+        single_points_of_failure=_count(parts.single_points_of_failure, site),
         shop_floor_systems=shop,
         shop_floor_to_erp=to_erp,
     )
@@ -105,19 +120,19 @@ def analyze(
     index = graph.index if graph is not None else PlantIndex(model)
     graph = graph or build_flow_graph(model, index)
     redundancies = find_redundancies(model, index)
-    parts: dict[str, object] = {
-        "silos": find_silos(graph),
-        "redundancies": redundancies,
-        "gaps": find_gaps(graph),
-        "complexity": measure_complexity(graph),
-        "single_points_of_failure": find_single_points_of_failure(graph),
-        "lifecycle": assess_lifecycle(model, today, index),
-        "cost": summarise_costs(model, redundancies, index),
-    }
+    parts = _Parts(
+        silos=find_silos(graph),
+        redundancies=redundancies,
+        gaps=find_gaps(graph),
+        complexity=measure_complexity(graph),
+        single_points_of_failure=find_single_points_of_failure(graph),
+        lifecycle=assess_lifecycle(model, today, index),
+        cost=summarise_costs(model, redundancies, index),
+    )
     paths = shop_floor_paths(graph)
     sizes = _sizes(model, graph)
-    overall = _metrics(None, model, graph, parts, paths, sizes)
+    overall = _metrics(None, model, parts, paths, sizes)
     if conformance:
         overall.standards_conformance, overall.standards_note = standards_conformance(model, today)
-    sites = [_metrics(site, model, graph, parts, paths, sizes) for site in index.sites]
-    return AnalysisReport(today=today, metrics=overall, sites=sites, **parts)
+    sites = [_metrics(site, model, parts, paths, sizes) for site in index.sites]
+    return AnalysisReport(today=today, metrics=overall, sites=sites, **parts._asdict())
