@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -9,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from plantarch.cli.common import DatabaseOption, WorkspaceOption, open_target
+from plantarch.cli.common import DatabaseOption, WorkspaceOption, err_console, open_target
 from plantarch.errors import InputError
 from plantarch.model import PlantModel
 
@@ -47,6 +49,16 @@ def _today(value: str | None) -> date | None:
         raise InputError(f"'{value}' is not a date (expected YYYY-MM-DD)", field="--date") from None
 
 
+@contextmanager
+def _working(message: str) -> Iterator[None]:
+    """A spinner on standard error while long work runs (only on a terminal)."""
+    if err_console.is_terminal:
+        with err_console.status(message):
+            yield
+    else:
+        yield
+
+
 def _load(workspace: Path | None, database: str | None, model_dir: Path | None) -> PlantModel:
     if model_dir is not None:
         from plantarch.interchange.yaml_model import load_model_dir
@@ -66,7 +78,11 @@ def analyze_command(
     """Silos, redundancy, gaps, complexity, resilience, lifecycle and cost, per site and overall."""
     from plantarch.analysis import analyze, render_text
 
-    report = analyze(_load(workspace, database, model_dir), _today(as_of))
+    today = _today(as_of)
+    with _working("loading the model"):
+        model = _load(workspace, database, model_dir)
+    with _working(f"analysing {len(model.systems):,} systems and {len(model.flows):,} flows"):
+        report = analyze(model, today)
     if fmt is AnalyzeFormat.JSON:
         typer.echo(report.model_dump_json(indent=2))
     else:
@@ -88,7 +104,11 @@ def roadmap_command(
     from plantarch.roadmap import build_roadmap, load_settings, render_csv, render_text
 
     settings = load_settings(settings_file)
-    roadmap = build_roadmap(_load(workspace, database, model_dir), settings, _today(as_of))
+    today = _today(as_of)
+    with _working("loading the model"):
+        model = _load(workspace, database, model_dir)
+    with _working(f"planning over {len(model.systems):,} systems"):
+        roadmap = build_roadmap(model, settings, today)
     if fmt is RoadmapFormat.JSON:
         typer.echo(roadmap.model_dump_json(indent=2))
     elif fmt is RoadmapFormat.CSV:
