@@ -48,3 +48,17 @@ def test_savings_add_up_from_the_demo_cost_data(roadmap: Roadmap, demo_model: Pl
 def test_high_risk_hmi_upgrades_are_spread_over_phases(roadmap: Roadmap) -> None:
     phases = [a.phase for a in roadmap.actions if a.kind == "upgrade" and a.high_risk]
     assert len(phases) == len(set(phases)) >= 2
+
+
+def test_recommendations_cover_the_gap_the_spaghetti_the_silo_and_the_broker(roadmap: Roadmap) -> None:
+    kinds = {(r.kind, r.objects[0]) for r in roadmap.recommendations}
+    assert ("remove-single-point", "uns-broker") in kinds
+    assert any(
+        r.kind == "close-gap" and "mes-rp" in r.objects and "production-schedule" in r.why
+        for r in roadmap.recommendations
+    )
+    assert any(r.kind == "move-to-hub" and r.site == "riverside-plant" for r in roadmap.recommendations)
+    assert any(
+        r.kind == "connect-silo" and "l3-plc-thermoformer" in r.objects for r in roadmap.recommendations
+    )
+    assert all(r.one_off.basis for r in roadmap.recommendations)

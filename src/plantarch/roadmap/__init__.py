@@ -4,6 +4,7 @@ from plantarch.roadmap.consolidation import Consolidation, InterfaceMove, Retire
 from plantarch.roadmap.figure import Figure
 from plantarch.roadmap.phasing import Action, CashFlow, CurvePoint, Phase
 from plantarch.roadmap.plan import Roadmap, build_roadmap
+from plantarch.roadmap.recommendations import Recommendation
 from plantarch.roadmap.render import render_csv, render_text
 from plantarch.roadmap.settings import RoadmapSettings, load_settings
 from plantarch.roadmap.time_class import Score, TimeAssessment
@@ -16,6 +17,7 @@ __all__ = [
     "Figure",
     "InterfaceMove",
     "Phase",
+    "Recommendation",
     "Retirement",
     "Roadmap",
     "RoadmapSettings",

@@ -18,6 +18,7 @@ from plantarch.model import PlantModel, System, format_level
 from plantarch.roadmap.consolidation import Consolidation, Retirement, plan_consolidations
 from plantarch.roadmap.figure import Figure, money
 from plantarch.roadmap.phasing import Action, CashFlow, Phase, build_phases, order_and_phase
+from plantarch.roadmap.recommendations import Recommendation, recommend
 from plantarch.roadmap.settings import RoadmapSettings
 from plantarch.roadmap.time_class import TimeAssessment, assess_fit, classify
 
@@ -34,6 +35,10 @@ class Roadmap(BaseModel):
     actions: list[Action]
     phases: list[Phase]
     cash_flow: CashFlow
+    recommendations: list[Recommendation] = Field(
+        default_factory=list,
+        description="Gaps, spaghetti, silos, single points of failure: estimated, not phased.",
+    )
     review: list[str] = Field(
         default_factory=list,
         description="Systems classed Eliminate with no consolidation target: decide by hand.",
@@ -154,5 +159,6 @@ def build_roadmap(
         actions=actions,
         phases=phases,
         cash_flow=cash,
+        recommendations=recommend(report, settings),
         review=review,
     )

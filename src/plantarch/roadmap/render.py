@@ -99,6 +99,14 @@ def render_text(roadmap: Roadmap) -> str:
         f"NPV {cash.npv.value:,.0f}",
         "Cumulative net by year: " + ", ".join(f"y{p.year} {p.cumulative:,.0f}" for p in cash.curve),
     ]
+    if roadmap.recommendations:
+        total = sum(r.one_off.value for r in roadmap.recommendations)
+        lines += ["", f"Also recommended (not in the savings; one-off estimate {total:,.0f})"]
+        for rec in roadmap.recommendations[:15]:
+            where = f"[{rec.site}] " if rec.site else ""
+            lines.append(f"  - {rec.kind}: {where}{rec.one_off.value:,.0f} — {rec.why[:140]}")
+        if len(roadmap.recommendations) > 15:
+            lines.append(f"  … and {len(roadmap.recommendations) - 15} more (see --format json)")
     if roadmap.review:
         lines.append(f"Review by hand (Eliminate, no target): {', '.join(roadmap.review)}")
     return "\n".join(lines) + "\n"
