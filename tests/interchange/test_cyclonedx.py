@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
-from plantarch.interchange.cyclonedx import cyclonedx_json, validate_cyclonedx, write_cyclonedx
+from plantarch.interchange.cyclonedx import (
+    cyclonedx_document,
+    cyclonedx_json,
+    validate_cyclonedx,
+    write_cyclonedx,
+)
 from plantarch.model import PlantModel
 
 
@@ -46,3 +52,13 @@ def test_same_model_gives_the_same_serial_number(plant: PlantModel) -> None:
     assert json.loads(cyclonedx_json(plant))["serialNumber"] == first
     plant.systems[0].name = "renamed"
     assert json.loads(cyclonedx_json(plant))["serialNumber"] != first
+
+
+def test_streamed_file_equals_the_document(plant: PlantModel, tmp_path: Path) -> None:
+    when = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+    path = tmp_path / "plant.cdx.json"
+    write_cyclonedx(plant, path, timestamp=when)
+    assert json.loads(path.read_text(encoding="utf-8")) == cyclonedx_document(plant, timestamp=when)
+    empty = tmp_path / "empty.cdx.json"
+    write_cyclonedx(PlantModel(), empty)
+    assert validate_cyclonedx(empty.read_text(encoding="utf-8")) == []

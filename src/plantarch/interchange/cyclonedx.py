@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -91,40 +93,51 @@ def _flow_data(flow: Flow, direction: str, serial: str, peer: str) -> dict[str, 
     return entry
 
 
-def cyclonedx_document(model: PlantModel, *, timestamp: datetime | None = None) -> dict[str, Any]:
-    """The model as a CycloneDX 1.6 document: device components, services with trust zones and data."""
+@dataclass
+class _Sections:
+    """The parts of a BOM; components and services are generated one at a time, for streaming."""
+
+    head: dict[str, Any]
+    components: Iterator[dict[str, Any]]
+    services: Iterator[dict[str, Any]]
+    dependencies: list[dict[str, Any]]
+
+
+def _sections(model: PlantModel, timestamp: datetime | None) -> _Sections:
     serial = f"urn:uuid:{_serial(model)}"
     zone_names = {z.key: z.name for z in model.zones}
     zone_of: dict[str, str | None] = {s.key: s.zone for s in model.systems}
     zone_of.update({a.key: a.zone for a in model.assets})
     ref_of = {s.key: bom_ref("system", s.key) for s in model.systems}
     ref_of.update({a.key: bom_ref("asset", a.key) for a in model.assets})
-    data: dict[str, list[dict[str, Any]]] = {}
+    flows_of: dict[str, list[tuple[Flow, str, str]]] = {}
     crossing: set[str] = set()
     for flow in model.flows:
         src, dst = ref_of.get(flow.source), ref_of.get(flow.target)
         if src is None or dst is None:
             continue
-        data.setdefault(src, []).append(_flow_data(flow, "outbound", serial, dst))
-        data.setdefault(dst, []).append(_flow_data(flow, "inbound", serial, src))
+        flows_of.setdefault(src, []).append((flow, "outbound", dst))
+        flows_of.setdefault(dst, []).append((flow, "inbound", src))
         if zone_of.get(flow.source) != zone_of.get(flow.target):
             crossing.update((src, dst))
-    services = []
-    for system in model.systems:
-        service = _service(system, zone_names)
-        ref = service["bom-ref"]
-        if ref in crossing:
-            service["x-trust-boundary"] = True
-        if data.get(ref):
-            service["data"] = data[ref]
-        services.append(service)
+
+    def services() -> Iterator[dict[str, Any]]:
+        for system in model.systems:
+            service = _service(system, zone_names)
+            ref = service["bom-ref"]
+            if ref in crossing:
+                service["x-trust-boundary"] = True
+            if ref in flows_of:
+                service["data"] = [_flow_data(f, way, serial, peer) for f, way, peer in flows_of[ref]]
+            yield service
+
     hosts: dict[str, list[str]] = {}
     for asset in model.assets:
         for key in asset.systems:  # a hosted system depends on the asset it runs on
             if key in ref_of:
                 hosts.setdefault(ref_of[key], []).append(bom_ref("asset", asset.key))
     when = (timestamp or datetime.now(UTC)).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    document: dict[str, Any] = {
+    head: dict[str, Any] = {
         "$schema": SCHEMA,
         "bomFormat": "CycloneDX",
         "specVersion": "1.6",
@@ -134,11 +147,27 @@ def cyclonedx_document(model: PlantModel, *, timestamp: datetime | None = None) 
             "timestamp": when,
             "tools": {"components": [{"type": "application", "name": "plantarch", "version": __version__}]},
         },
-        "components": [_component(a) for a in model.assets],
-        "services": services,
-        "dependencies": [{"ref": ref, "dependsOn": sorted(set(on))} for ref, on in sorted(hosts.items())],
     }
-    return {k: v for k, v in document.items() if v != []}
+    return _Sections(
+        head,
+        (_component(a) for a in model.assets),
+        services(),
+        [{"ref": ref, "dependsOn": sorted(set(on))} for ref, on in sorted(hosts.items())],
+    )
+
+
+def cyclonedx_document(model: PlantModel, *, timestamp: datetime | None = None) -> dict[str, Any]:
+    """The model as a CycloneDX 1.6 document: device components, services with trust zones and data."""
+    parts = _sections(model, timestamp)
+    document = dict(parts.head)
+    for name, items in (
+        ("components", list(parts.components)),
+        ("services", list(parts.services)),
+        ("dependencies", parts.dependencies),
+    ):
+        if items:
+            document[name] = items
+    return document
 
 
 def cyclonedx_json(model: PlantModel) -> str:
@@ -146,10 +175,26 @@ def cyclonedx_json(model: PlantModel) -> str:
     return json.dumps(cyclonedx_document(model), indent=2, ensure_ascii=False)
 
 
-def write_cyclonedx(model: PlantModel, path: Path) -> int:
-    """Write the model as CycloneDX 1.6 JSON; returns the number of services written."""
+def write_cyclonedx(model: PlantModel, path: Path, *, timestamp: datetime | None = None) -> int:
+    """Stream the model to a CycloneDX 1.6 JSON file, one component or service at a time.
+
+    Returns the number of services written.
+    """
+    parts = _sections(model, timestamp)
     with path.open("w", encoding="utf-8") as fh:
-        json.dump(cyclonedx_document(model), fh, indent=1, ensure_ascii=False)
+        fh.write(json.dumps(parts.head, ensure_ascii=False)[:-1])  # the head without its closing brace
+        for name, items, present in (
+            ("components", parts.components, bool(model.assets)),
+            ("services", parts.services, bool(model.systems)),
+            ("dependencies", iter(parts.dependencies), bool(parts.dependencies)),
+        ):
+            if not present:
+                continue
+            fh.write(f',\n "{name}": [')
+            for n, item in enumerate(items):
+                fh.write((",\n  " if n else "\n  ") + json.dumps(item, ensure_ascii=False))
+            fh.write("\n ]")
+        fh.write("\n}\n")
     return len(model.systems)
 
 
