@@ -107,3 +107,20 @@ def test_the_openapi_spec_and_docs_are_served_and_list_every_resource(api: Api) 
         assert path in spec["paths"]
     assert "HTTPBearer" in spec["components"]["securitySchemes"]
     assert api.client.get("/docs").status_code == 200
+
+
+def test_without_tokens_a_loopback_server_acts_as_the_local_admin(api: Api) -> None:
+    from api.conftest import asgi_client
+    from plantarch.api.app import create_app
+    from plantarch.api.auth import Role
+    from plantarch.api.settings import ApiSettings
+
+    with asgi_client(create_app(api.store, ApiSettings(anonymous_role=Role.ADMIN))) as client:
+        created = client.post("/api/zones", json={"key": "dmz", "name": "DMZ"})
+        assert created.status_code == 201
+    assert (
+        api.client.get("/api/audit", params={"target": "zone:dmz"}, headers=api.headers("ada")).json()[0][
+            "user"
+        ]
+        == "local"
+    )

@@ -93,3 +93,39 @@ def test_serve_refuses_a_public_address_without_tokens(workspace: Path) -> None:
     )
     assert done.returncode == 2
     assert "refusing to serve on 0.0.0.0 without authentication" in done.stderr
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_serve_answers_on_loopback_and_requires_the_token_once_one_exists(workspace: Path) -> None:
+    import time
+
+    import httpx
+
+    token = json.loads(run(workspace, "token", "create", "vera", "--format", "json").output)["token"]
+    port = _free_port()
+    server = subprocess.Popen(
+        [PLANTARCH, "serve", "--port", str(port), "--workspace", str(workspace), "--no-access-log"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(120):
+            try:
+                httpx.get(f"{url}/openapi.json", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.25)
+        assert httpx.get(f"{url}/api/systems").status_code == 401
+        answer = httpx.get(f"{url}/api/systems", headers={"Authorization": f"Bearer {token}"})
+        assert answer.status_code == 200 and answer.json()["total"] == 4
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
