@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 APT_PACKAGES := tshark graphviz chromium chromium-driver
 
-.PHONY: run test lint typecheck system-deps services clean
+.PHONY: run test lint typecheck system-deps services clean web-assets
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ $(DEV_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP) $@
 
-run: $(STAMP)
+run: $(STAMP) web-assets
 	$(BIN)/plantarch demo --workspace .plantarch --out demo-out
 
 # System packages the suite uses (Wireshark for accuracy checks, Graphviz, headless Chromium).
@@ -38,6 +38,20 @@ services:
 	@pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || (command -v pg_ctlcluster >/dev/null && pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start) || echo "warning: PostgreSQL not available; PostgreSQL tests will skip"
 	@(command -v mosquitto >/dev/null && ! (exec 3<>/dev/tcp/127.0.0.1/1883) 2>/dev/null && mosquitto -d -c /etc/mosquitto/mosquitto.conf) || true
 
+# The web UI's topology script: Cytoscape.js and its fcose layout from npm (package-lock.json), bundled by
+# esbuild into src/plantarch/web/static/ (generated, gitignored). Without npm the pages still render and
+# say that the interactive topology is unavailable.
+WEB := src/plantarch/web
+WEB_BUNDLE := $(WEB)/static/topology.bundle.js
+
+web-assets: $(WEB_BUNDLE)
+
+$(WEB_BUNDLE): $(WEB)/frontend/topology.js $(WEB)/frontend/package.json $(WEB)/frontend/package-lock.json
+	@if command -v npm >/dev/null; then \
+	  (cd $(WEB)/frontend && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build) \
+	  || echo "warning: could not build the topology script (npm unreachable?); the web UI works without it"; \
+	else echo "warning: npm not found; the web UI works without the interactive topology"; fi
+
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
@@ -45,10 +59,10 @@ lint: $(DEV_STAMP)
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
 
-test: $(DEV_STAMP) system-deps services
+test: $(DEV_STAMP) system-deps services web-assets
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 
 clean:
-	rm -rf $(VENV) .plantarch demo-out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .plantarch demo-out .pytest_cache .mypy_cache .ruff_cache $(WEB_BUNDLE) $(WEB)/frontend/node_modules

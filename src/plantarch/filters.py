@@ -250,6 +250,12 @@ class CountCache:
                 self._totals.popitem(last=False)
 
 
+def sort_columns(kind: str) -> list[str]:
+    """What a list of `kind` can be ordered by: its key, its name and its stored columns."""
+    table = OBJECT_TABLES[kind]
+    return ["key", "name", *(c.name for c in table.columns if c.name not in ("key", "doc"))]
+
+
 def list_objects(
     store: Store,
     kind: str,
@@ -258,18 +264,24 @@ def list_objects(
     limit: int = 100,
     offset: int = 0,
     counts: CountCache | None = None,
+    order: str = "key",
+    descending: bool = False,
 ) -> Page:
-    """One page of the objects of `kind` matching the filters (text values are parsed), ordered by key."""
+    """One page of the objects of `kind` matching the filters (text values are parsed), ordered by
+    `order` (one of `sort_columns(kind)`, then key)."""
     repo.check_kind(kind)
     values = FILTERSETS[kind].parse(filters or {})
     table = OBJECT_TABLES[kind]
-    with store.engine.connect() as conn:
-        stmt = (
-            _filtered(conn, kind, values, select(table.c.doc))
-            .order_by(table.c.key)
-            .limit(limit)
-            .offset(offset)
+    if order not in sort_columns(kind):
+        raise InputError(
+            f"{kind} cannot be sorted by '{order}'; by: {', '.join(sort_columns(kind))}", field="sort"
         )
+    column: ColumnElement[Any] = table.c.doc["name"].as_string() if order == "name" else table.c[order]
+    keys: list[ColumnElement[Any]] = [column.desc() if descending else column.asc()]
+    if order != "key":
+        keys.append(table.c.key)
+    with store.engine.connect() as conn:
+        stmt = _filtered(conn, kind, values, select(table.c.doc)).order_by(*keys).limit(limit).offset(offset)
         items = [repo.to_object(kind, doc) for (doc,) in conn.execute(stmt)]
         if offset == 0 and len(items) < limit:
             total: int | None = len(items)

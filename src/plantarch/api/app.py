@@ -27,6 +27,7 @@ from plantarch.api.routes import (
 )
 from plantarch.api.settings import ApiSettings
 from plantarch.store import Store, open_store
+from plantarch.web import install_web
 
 RESOURCE_ROUTERS: tuple[APIRouter, ...] = (
     systems.router,
@@ -78,6 +79,7 @@ def create_app(store_or_settings: Store | ApiSettings, settings: ApiSettings | N
     for router in RESOURCE_ROUTERS:
         api.include_router(router)
     app.include_router(api)
+    install_web(app)  # the web UI: pages over the same store, library and tokens
     return app
 
 

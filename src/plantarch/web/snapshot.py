@@ -1,0 +1,113 @@
+"""What the pages show of the whole model, computed once per model revision and shared by every request.
+
+Counting and listing objects go straight to the store (indexed SQL); the dashboard, the findings, the
+roadmap and the topology need the whole model, its analysis and its standards check. Those are built
+once per revision: at once for a small model, in a background thread for a large one (pages then say
+that the figures are being computed instead of making the request wait).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from plantarch.analysis import AnalysisReport, analyze
+from plantarch.model import PlantModel
+from plantarch.roadmap import Roadmap, build_roadmap
+from plantarch.standards import CheckResult, check_model, load_baseline
+from plantarch.store import Store
+
+BACKGROUND_ABOVE = 20_000
+"""Models with more objects than this are analysed in a background thread."""
+
+
+@dataclass
+class Snapshot:
+    """The model of one revision with its analysis, standards check and roadmap."""
+
+    revision: int
+    model: PlantModel
+    analysis: AnalysisReport | None
+    check: CheckResult | None
+    roadmap: Roadmap | None
+    seconds: float
+    problems: list[str] = field(default_factory=list)
+    memo: dict[Any, Any] = field(default_factory=dict)
+    """Derived views (topology graphs, ...) keyed by what they were computed from."""
+
+
+def build_snapshot(store: Store, today: date | None = None) -> Snapshot:
+    """Load the model and run the analysis, the baseline standards check and the roadmap on it."""
+    started = time.perf_counter()
+    revision = store.revision
+    model = store.load_model()
+    problems: list[str] = []
+    check: CheckResult | None = None
+    analysis: AnalysisReport | None = None
+    roadmap: Roadmap | None = None
+    try:
+        check = check_model(model, [load_baseline()], today=today)
+    except Exception as exc:  # a broken rule must not take the UI down; the page says what failed
+        problems.append(f"standards check failed: {exc}")
+    try:
+        analysis = analyze(model, today)
+        roadmap = build_roadmap(model, today=today, report=analysis)
+    except Exception as exc:  # same: show the rest of the UI and the reason
+        problems.append(f"analysis failed: {exc}")
+    return Snapshot(revision, model, analysis, check, roadmap, time.perf_counter() - started, problems)
+
+
+class SnapshotCache:
+    """The newest snapshot, rebuilt when the store's revision moves on."""
+
+    def __init__(self, background_above: int = BACKGROUND_ABOVE) -> None:
+        self.background_above = background_above
+        self._lock = threading.Lock()
+        self._current: Snapshot | None = None
+        self._building: int | None = None
+        self._thread: threading.Thread | None = None
+
+    def get(self, store: Store) -> Snapshot | None:
+        """The snapshot of the current revision, or None while a large model is analysed in the background."""
+        revision = store.revision
+        with self._lock:
+            current = self._current
+            if current is not None and current.revision == revision:
+                return current
+            if self._building == revision:
+                return None
+            size = sum(store.counts().values())
+            if size > self.background_above:
+                self._building = revision
+                self._thread = threading.Thread(
+                    target=self._build, args=(store, revision), name="plantarch-snapshot", daemon=True
+                )
+                self._thread.start()
+                return None
+        snapshot = build_snapshot(store)
+        with self._lock:
+            self._current = snapshot
+        return snapshot
+
+    def _build(self, store: Store, revision: int) -> None:
+        try:
+            snapshot = build_snapshot(store)
+        finally:
+            with self._lock:
+                self._building = None
+        with self._lock:
+            self._current = snapshot
+
+    def wait(self, store: Store, timeout: float = 3600) -> Snapshot:
+        """Block until the current revision's snapshot exists (benchmarks, warm-up)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            snapshot = self.get(store)
+            if snapshot is not None:
+                return snapshot
+            if time.monotonic() > deadline:
+                raise TimeoutError("the model's analysis did not finish in time")
+            time.sleep(0.2)
