@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
 from plantarch.errors import InputError
-from plantarch.filters import FILTERSETS, list_objects, sort_columns
+from plantarch.filters import FILTERSETS, CountCache, list_objects, sort_columns
 from plantarch.model import OBJECT_TYPES, PLURALS, ModelObject
 from plantarch.web.history import object_history
 from plantarch.web.session import PageUser
@@ -31,6 +31,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 """Columns each list shows."""
 PAGE_SIZES = (25, 50, 100, 200)
+COUNTS = CountCache()
+"""Totals of filtered lists per revision (a 250,000-asset list is not counted on every page turn)."""
 REFERENCES = {
     "zone": "zone",
     "location": "location",
@@ -89,6 +91,7 @@ def inventory_list(request: Request, user: PageUser, kind: str) -> HTMLResponse:
             offset=(page_no - 1) * size,
             order=sort,
             descending=descending,
+            counts=COUNTS,
         )
     except InputError as exc:
         error = str(exc)

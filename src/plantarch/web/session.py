@@ -14,8 +14,8 @@ from typing import Annotated
 from fastapi import Depends, Form, HTTPException, Request
 from fastapi.security import APIKeyCookie
 
-from plantarch.api.auth import Principal, Role
-from plantarch.api.deps import SettingsDep, StoreDep, current_user
+from plantarch.api.auth import Principal, Role, TokenCache
+from plantarch.api.deps import SettingsDep, StoreDep, current_user, get_token_cache
 from plantarch.api.settings import TOKEN_COOKIE
 
 _cookie = APIKeyCookie(name=TOKEN_COOKIE, auto_error=False)
@@ -34,11 +34,12 @@ def page_user(
     request: Request,
     store: StoreDep,
     settings: SettingsDep,
+    tokens: Annotated[TokenCache, Depends(get_token_cache)],
     cookie: Annotated[str | None, Depends(_cookie)] = None,
 ) -> Principal:
     """The logged-in user (same check as the API); redirects to the login page without one."""
     try:
-        return current_user(store, settings, None, cookie)
+        return current_user(store=store, settings=settings, tokens=tokens, bearer=None, cookie=cookie)
     except HTTPException as exc:
         here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise LoginRequired(here, str(exc.detail) if cookie else "") from None
