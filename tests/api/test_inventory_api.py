@@ -96,3 +96,29 @@ def test_an_uploaded_nmap_scan_is_reconciled_into_the_inventory(api: Api, shared
         ).status_code
         == 422
     )
+
+
+@pytest.mark.parametrize(
+    ("source", "relative"),
+    [("pcap", "captures/hart_ip.pcap"), ("zeek", "zeek/icsnpp-modbus/conn.log")],
+)
+def test_uploaded_captures_and_zeek_logs_become_observed_inventory(
+    api: Api, shared_data: Path, source: str, relative: str
+) -> None:
+    path = shared_data / relative
+    if not path.is_file():
+        pytest.skip(f"{relative} not in the shared data")
+    with path.open("rb") as handle:
+        answer = api.client.post(
+            f"/api/discovery/{source}", files={"file": (path.name, handle)}, headers=api.headers("ed")
+        )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["revision"] == 2
+    observed = api.client.get("/api/flows", params={"origin": "observed"}, headers=api.headers("vera")).json()
+    assert observed["total"] > 0
+    assert (
+        api.client.post(
+            f"/api/discovery/{source}", files={"file": (path.name, b"")}, headers=api.headers("vera")
+        ).status_code
+        == 403
+    )

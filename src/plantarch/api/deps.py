@@ -6,10 +6,11 @@ header or the `plantarch_token` cookie.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request, Security
+from fastapi import Depends, HTTPException, Query, Request, Security
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
 from plantarch.api.auth import Principal, Role, TokenCache
@@ -82,11 +83,9 @@ Admin = Annotated[Principal, Depends(require(Role.ADMIN))]
 
 
 def filter_values(kind: str) -> Callable[..., Awaitable[dict[str, Any]]]:
-    """A dependency reading the kind's filters (plantarch.filters) from the query string."""
-    import inspect
+    """A dependency reading the kind's filters (plantarch.filters) from the query string.
 
-    from fastapi import Query
-
+    Its signature is built from the filter definitions, so OpenAPI documents every filter."""
     python_types = {"str": str, "float": float, "int": int, "bool": bool}
     filterset = FILTERSETS[kind]
 
