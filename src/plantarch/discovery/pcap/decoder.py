@@ -73,6 +73,11 @@ def _u32(data: npt.NDArray[np.uint8], pos: I64) -> I64:
     return _rows(data, 4)[pos].view(">u4")[:, 0].astype(np.int64)
 
 
+def _words(data: npt.NDArray[np.uint8], pos: I64, width: int) -> npt.NDArray[np.int64]:
+    """`width` bytes at `pos` as big-endian 16-bit words, (n, width // 2), with one gather."""
+    return _rows(data, width)[pos].view(">u2").astype(np.int64)
+
+
 def _mac(data: npt.NDArray[np.uint8], pos: I64) -> U64:
     """48-bit MAC addresses at `pos` (8-byte rows, the 2 bytes after the MAC shifted out)."""
     return _rows(data, 8)[pos].view(">u8")[:, 0] >> np.uint64(16)
@@ -128,20 +133,21 @@ def _decode(data: npt.NDArray[np.uint8], off: I64, cap: I64, link: I64) -> dict[
     if eth.any():
         e = np.flatnonzero(eth & (cap >= 14))
         eo = off[e]
-        dst_mac[e] = _mac(data, eo)
-        src_mac[e] = _mac(data, eo + 6)
+        w = _words(data, eo, 14)  # destination MAC, source MAC, ethertype in one gather
+        dst_mac[e] = ((w[:, 0] << 32) | (w[:, 1] << 16) | w[:, 2]).astype(np.uint64)
+        src_mac[e] = ((w[:, 3] << 32) | (w[:, 4] << 16) | w[:, 5]).astype(np.uint64)
         has_mac[e] = True
-        et = _u16(data, eo + 12)
+        et = w[:, 6].copy()
         pos = eo + 14
         first_vlan = np.full(e.shape[0], -1, dtype=np.int64)
-        for _ in range(2):  # 802.1Q, then QinQ inner tag
-            tagged = ((et == 0x8100) | (et == 0x88A8) | (et == 0x9100)) & (pos + 4 <= end[e])
-            if not tagged.any():
+        for _ in range(2):  # 802.1Q, then QinQ inner tag: only the tagged frames are read again
+            tagged = np.flatnonzero(((et == 0x8100) | (et == 0x88A8) | (et == 0x9100)) & (pos + 4 <= end[e]))
+            if not tagged.shape[0]:
                 break
-            tci = _u16(data, pos)
-            first_vlan = np.where(tagged & (first_vlan < 0), tci & 0x0FFF, first_vlan)
-            et = np.where(tagged, _u16(data, pos + 2), et)
-            pos = np.where(tagged, pos + 4, pos)
+            tag = _words(data, pos[tagged], 4)
+            first_vlan[tagged] = np.where(first_vlan[tagged] < 0, tag[:, 0] & 0x0FFF, first_vlan[tagged])
+            et[tagged] = tag[:, 1]
+            pos[tagged] += 4
         llc = et < 0x0600
         et = np.where(llc, ETH_LLC, et)
         ethertype[e] = et
@@ -189,16 +195,17 @@ def _decode(data: npt.NDArray[np.uint8], off: I64, cap: I64, link: I64) -> dict[
         cut |= v4 & ~ok
         i = np.flatnonzero(ok)
         p = l3[i]
-        vihl = _u8(data, p)
-        good = (vihl >> 4) == 4
-        i, p, vihl = i[good], p[good], vihl[good]
+        w = _words(data, p, 20)  # the whole fixed IPv4 header in one gather
+        good = (w[:, 0] >> 12) == 4
+        if not good.all():
+            i, p, w = i[good], p[good], w[good]
         ip_version[i] = 4
-        proto[i] = _u8(data, p + 9)
-        src_ip4[i] = _u32(data, p + 12)
-        dst_ip4[i] = _u32(data, p + 16)
-        fragment[i] = (_u16(data, p + 6) & 0x1FFF) != 0
-        l4[i] = p + (vihl & 0x0F) * 4
-        tot = _u16(data, p + 2)
+        proto[i] = w[:, 4] & 0xFF
+        src_ip4[i] = (w[:, 6] << 16) | w[:, 7]
+        dst_ip4[i] = (w[:, 8] << 16) | w[:, 9]
+        fragment[i] = (w[:, 3] & 0x1FFF) != 0
+        l4[i] = p + ((w[:, 0] >> 8) & 0x0F) * 4
+        tot = w[:, 1]
         ip_end[i] = np.minimum(end[i], np.where(tot >= 20, p + tot, end[i]))
     v6 = ethertype == ETH_IPV6
     if v6.any():
@@ -240,11 +247,12 @@ def _decode(data: npt.NDArray[np.uint8], off: I64, cap: I64, link: I64) -> dict[
         if not i.shape[0]:
             continue
         p = l4[i]
-        sport[i] = _u16(data, p)
-        dport[i] = _u16(data, p + 2)
+        w = _words(data, p, 14 if hdr == 0 else 4)  # ports (and TCP offset + flags) in one gather
+        sport[i] = w[:, 0]
+        dport[i] = w[:, 1]
         if hdr == 0:
-            tcp_flags[i] = _u8(data, p + 13)
-            payload_off[i] = np.minimum(p + (_u8(data, p + 12) >> 4) * 4, ip_end[i])
+            tcp_flags[i] = w[:, 6] & 0xFF
+            payload_off[i] = np.minimum(p + (w[:, 6] >> 12) * 4, ip_end[i])
         else:
             payload_off[i] = p + 8
     payload_len = np.where(ip_version > 0, ip_end - payload_off, end - l3)

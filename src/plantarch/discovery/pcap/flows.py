@@ -325,17 +325,15 @@ class FlowTable:
         take = np.flatnonzero(bearing & (rank < need[group]))
         if take.shape[0]:
             np.add.at(c.sampled, ids[group[take]], 1)
-            # One gather copies every sampled payload into one bytes object; Python only slices it.
-            p_len = np.minimum(plen[take], SAMPLE_BYTES)
-            ends = np.cumsum(p_len)
-            begins = ends - p_len
-            source = np.repeat(dec.payload_off[pidx[take]] - begins, p_len) + np.arange(int(ends[-1]))
-            blob = blk.data[source].tobytes()
+            # Slicing a memoryview of the chunk costs a fraction of a numpy slice + tobytes per sample.
+            raw = blk.data.data
+            p_off = dec.payload_off[pidx[take]].tolist()
+            p_end = (dec.payload_off[pidx[take]] + np.minimum(plen[take], SAMPLE_BYTES)).tolist()
             owner = ids[group[take]].tolist()
             dirs = direction[take].tolist()
             samples = self.samples
-            for fid, d, lo, hi in zip(owner, dirs, begins.tolist(), ends.tolist(), strict=True):
-                samples[fid].append((d, blob[lo:hi]))
+            for fid, d, lo, hi in zip(owner, dirs, p_off, p_end, strict=True):
+                samples[fid].append((d, bytes(raw[lo:hi])))
 
 
 def _mix(
