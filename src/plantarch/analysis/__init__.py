@@ -1,8 +1,9 @@
 """Graph views of the plant and the analyses: silos, redundancy, gaps, complexity, resilience,
-lifecycle, cost and key metrics, assembled into an AnalysisReport."""
+lifecycle, cost and key metrics, assembled into an AnalysisReport; drift (declared vs observed)."""
 
 from plantarch.analysis.complexity import Complexity, ComplexityFinding, SiteComplexity, measure_complexity
 from plantarch.analysis.cost import CostSummary, summarise_costs
+from plantarch.analysis.drift import DriftItem, DriftReport, detect_drift
 from plantarch.analysis.gaps import EXPECTED_EXCHANGES, IntegrationGap, find_gaps
 from plantarch.analysis.graph import FlowGraph, PlantIndex, build_flow_graph
 from plantarch.analysis.item import AnalysisItem
@@ -21,6 +22,8 @@ __all__ = [
     "Complexity",
     "ComplexityFinding",
     "CostSummary",
+    "DriftItem",
+    "DriftReport",
     "FlowGraph",
     "IntegrationGap",
     "KeyMetrics",
@@ -33,6 +36,7 @@ __all__ = [
     "analyze",
     "assess_lifecycle",
     "build_flow_graph",
+    "detect_drift",
     "find_gaps",
     "find_redundancies",
     "find_silos",

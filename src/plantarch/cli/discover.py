@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from plantarch.analysis.drift import DriftReport
 from plantarch.cli.common import (
     AuthorOption,
     DatabaseOption,
@@ -26,6 +25,9 @@ from plantarch.cli.common import (
 from plantarch.cli.groups import discover_app
 from plantarch.discovery.observation import ObservationBatch
 from plantarch.model.vocabulary import format_level
+
+if TYPE_CHECKING:
+    from plantarch.analysis.drift import DriftReport
 
 FilesArg = Annotated[list[Path], typer.Argument(help="Capture files: pcap, pcapng, optionally .gz.")]
 DryRunOption = Annotated[

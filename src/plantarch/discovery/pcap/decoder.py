@@ -68,11 +68,6 @@ def _u16(data: npt.NDArray[np.uint8], pos: I64) -> I64:
     return _rows(data, 2)[pos].view(">u2")[:, 0].astype(np.int64)
 
 
-def _u32(data: npt.NDArray[np.uint8], pos: I64) -> I64:
-    """Big-endian 32-bit values at `pos` with one gather of 4-byte rows."""
-    return _rows(data, 4)[pos].view(">u4")[:, 0].astype(np.int64)
-
-
 def _words(data: npt.NDArray[np.uint8], pos: I64, width: int) -> npt.NDArray[np.int64]:
     """`width` bytes at `pos` as big-endian 16-bit words, (n, width // 2), with one gather."""
     return _rows(data, width)[pos].view(">u2").astype(np.int64)
