@@ -89,3 +89,26 @@ def test_two_proposals_changing_one_system_cannot_both_apply_on_the_same_review(
         assert vision is not None and vision.vendor == expected  # type: ignore[attr-defined]
     finally:
         store.close()
+
+
+def test_two_editors_changing_one_system_at_once_lose_neither_change(postgres_url: str) -> None:
+    from plantarch.governance.edits import update_object
+
+    store = _seeded(postgres_url)
+
+    def edit(changes: dict[str, str], user: str) -> object:
+        with open_store(database=postgres_url) as own:
+            return update_object(own, "system", "mes", changes, user)
+
+    try:
+        results = _race(
+            lambda: edit({"owner": "operations"}, "ed"),  # type: ignore[arg-type,return-value]
+            lambda: edit({"vendor": "Siemens"}, "ann"),  # type: ignore[arg-type,return-value]
+        )
+        assert not [r for r in results if isinstance(r, Exception)], results
+        mes = store.get("system", "mes")
+        assert mes is not None
+        assert (mes.owner, mes.vendor) == ("operations", "Siemens")  # type: ignore[attr-defined]
+        assert store.revision == 3
+    finally:
+        store.close()

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy import select
 
 from plantarch.errors import InputError
 from plantarch.governance import audit
 from plantarch.governance.errors import GovernanceError
 from plantarch.model import OBJECT_TYPES, ModelObject
 from plantarch.store import ChangeSet, Store
+from plantarch.store.tables import OBJECT_TABLES
 
 REFERENCES: dict[str, dict[str, tuple[str, ...]]] = {
     "location": {"parent": ("location",)},
@@ -50,6 +52,13 @@ def check_references(cs: ChangeSet, kind: str, obj: ModelObject) -> None:
             )
 
 
+def lock_row(cs: ChangeSet, kind: str, key: str) -> None:
+    """Lock the object's row until the change set ends, so two concurrent edits of one object queue
+    up instead of the second overwriting the first (SQLite's BEGIN IMMEDIATE already serialises)."""
+    table = OBJECT_TABLES[kind]
+    cs.connection.execute(select(table.c.key).where(table.c.key == key).with_for_update())
+
+
 def create_object(store: Store, obj: ModelObject, user: str, *, source: str = "api") -> int | None:
     """Add a new object (ObjectExists if the key is taken); returns the change set's revision."""
     kind = obj.kind_name
@@ -71,6 +80,7 @@ def update_object(
     if "key" in changes and changes["key"] != key:
         raise InputError("the key of an object cannot be changed; create a new one", field="key")
     with store.change(author=user, reason=f"update {kind} {key}", source=source) as cs:
+        lock_row(cs, kind, key)
         current = cs.get(kind, key)
         if current is None:
             raise ObjectNotFound(f"no {kind} '{key}'")
