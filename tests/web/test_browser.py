@@ -128,3 +128,17 @@ def test_script_in_captured_hostname_is_shown_as_text(plant: Plant, as_user: Any
     screenshot(page, "escaped-hostname")
     assert _pwned(page) is None
     assert page.title() != "pwned"
+
+
+def test_aggregated_group_click_drills_down(plant: Plant, as_user: Any) -> None:
+    """Above the threshold the topology draws groups; clicking one opens the topology filtered to it."""
+    plant.app.state.web_threshold = 50
+    try:
+        page = as_user("vera")
+        page.goto(f"{plant.url}/topology?view=purdue")
+        assert "grouped by site and Purdue level" in page.locator("#graph-status").inner_text(timeout=20_000)
+        screenshot(page, "topology-aggregated")
+        _click_node(page, "node[group = 'level'][site = 'riverside-plant']")
+        page.wait_for_url("**/topology?view=purdue&site=riverside-plant")
+    finally:
+        plant.app.state.web_threshold = 500

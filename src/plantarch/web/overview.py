@@ -170,7 +170,8 @@ def topology_json(
     snap = snapshot(request)
     if snap is None:
         return JSONResponse({"computing": True}, status_code=202)
-    memo_key = ("graph", view, site, zone, protocol)
+    threshold: int = request.app.state.web_threshold
+    memo_key = ("graph", view, site, zone, protocol, threshold)
     if memo_key not in snap.memo:
         if len(snap.memo) > MEMO_LIMIT:
             for old in [k for k in snap.memo if isinstance(k, tuple)]:
@@ -181,6 +182,6 @@ def topology_json(
             site=site or None,
             zone=zone or None,
             protocol=protocol or None,
-            threshold=request.app.state.web_threshold,
+            threshold=threshold,
         )
     return JSONResponse(snap.memo[memo_key])

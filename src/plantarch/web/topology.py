@@ -24,7 +24,12 @@ THRESHOLD = 500
 MAX_EDGES = 3000
 """Most edges sent to the browser (the busiest first)."""
 LEVELS = (5.0, 4.0, 3.5, 3.0, 2.0, 1.0, 0.0)
-BAND = 140
+BAND = 160
+"""Height of one Purdue band; a crowded band wraps into SUB_ROWS rows of at least ROW_WIDTH nodes."""
+SUB_ROWS = 4
+SUB_ROW_GAP = 34.0
+ROW_WIDTH = 30
+NODE_GAP = 60.0
 NO_LEVEL = "unknown"
 
 IntArray = npt.NDArray[np.int64]
@@ -327,18 +332,22 @@ def purdue_positions(graph: dict[str, Any]) -> None:
                 n["data"]["id"],
             )
         )
-        gap = 90.0 if len(row) < 40 else 40.0
+        per_row = max(ROW_WIDTH, -(-len(row) // SUB_ROWS))
         for i, node in enumerate(row):
-            node["position"]["x"] = i * gap - (len(row) - 1) * gap / 2
+            column, sub_row = i % per_row, i // per_row
+            width = min(per_row, len(row) - sub_row * per_row)
+            node["position"]["x"] = column * NODE_GAP - (width - 1) * NODE_GAP / 2
+            node["position"]["y"] += sub_row * SUB_ROW_GAP
     if not rows:
         return
     left = min(n["position"]["x"] for row in rows.values() for n in row) - 220
     for y in sorted(rows):
         row_index = int(y // BAND)
+        middle = y + (min(SUB_ROWS, -(-len(rows[y]) // ROW_WIDTH)) - 1) * SUB_ROW_GAP / 2
         name = f"Level {format_level(LEVELS[row_index])}" if row_index < len(LEVELS) else "Level unknown"
         band = {
             "id": f"band:{row_index}",
             "label": name + (" (DMZ)" if name.endswith("3.5") else ""),
             "group": "band",
         }
-        graph["nodes"].append({"data": band, "position": {"x": left, "y": y}, "locked": True})
+        graph["nodes"].append({"data": band, "position": {"x": left, "y": middle}, "locked": True})
