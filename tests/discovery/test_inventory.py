@@ -16,7 +16,7 @@ from plantarch.model import Asset, Location, System, Zone
 from plantarch.store import Store, open_store
 
 sys.path.insert(0, str(Path(__file__).parent))
-from sources_cli import run_cli
+from sources_cli import invoke
 
 SYSTEMS_CSV = """\
 Name;Type;Vendor;Version;Owner;Criticality;Site;Installed;End of support;Licence cost;Maintenance;Users
@@ -159,12 +159,12 @@ def test_a_mapping_file_naming_an_unknown_field_is_refused(tmp_path: Path) -> No
 
 def test_cli_import_inventory_is_one_change_set_and_idempotent(tmp_path: Path) -> None:
     (tmp_path / "cmdb_ci.csv").write_text(CMDB_CSV)
-    first = run_cli("import", "inventory", "cmdb_ci.csv", "--workspace", "ws", cwd=tmp_path)
-    second = run_cli("import", "inventory", "cmdb_ci.csv", "--workspace", "ws", cwd=tmp_path)
-    bad = run_cli(
+    first = invoke("import", "inventory", "cmdb_ci.csv", "--workspace", "ws", cwd=tmp_path)
+    second = invoke("import", "inventory", "cmdb_ci.csv", "--workspace", "ws", cwd=tmp_path)
+    bad = invoke(
         "import", "inventory", "cmdb_ci.csv", "--kind", "furniture", "--workspace", "ws", cwd=tmp_path
     )
-    shown = run_cli("provenance", "system", "sap-erp", "--workspace", "ws", cwd=tmp_path)
+    shown = invoke("provenance", "system", "sap-erp", "--workspace", "ws", cwd=tmp_path)
 
     assert first.returncode == 0, first.stderr
     assert "revision 1" in first.stdout

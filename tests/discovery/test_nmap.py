@@ -16,7 +16,7 @@ from plantarch.store import Store
 
 sys.path.insert(0, str(Path(__file__).parent))
 from nse_docs import SCRIPT_PORTS, host_element, nmap_xml, script_element
-from sources_cli import run_cli
+from sources_cli import invoke
 
 SCANS = "nmap/ndiff_real_scans"
 
@@ -155,14 +155,14 @@ def test_not_an_nmap_file_and_broken_xml_name_the_file(tmp_path: Path) -> None:
 
 def test_cli_discover_nmap_is_one_change_set_and_idempotent(shared_data: Path, tmp_path: Path) -> None:
     scans = [str(shared_data / SCANS / f"random-{n}.xml") for n in (1, 2)]
-    first = run_cli("discover", "nmap", *scans, "--workspace", "ws", "--format", "json", cwd=tmp_path)
+    first = invoke("discover", "nmap", *scans, "--workspace", "ws", "--format", "json", cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     report = json.loads(first.stdout)
     assert report["result"]["revision"] == 1
     assert report["result"]["counts"]["asset"]["created"] == 69
-    again = run_cli("discover", "nmap", *scans, "--workspace", "ws", cwd=tmp_path)
+    again = invoke("discover", "nmap", *scans, "--workspace", "ws", cwd=tmp_path)
     assert again.returncode == 0
     assert "nothing changed" in again.stdout
-    missing = run_cli("discover", "nmap", "nope.xml", "--workspace", "ws", cwd=tmp_path)
+    missing = invoke("discover", "nmap", "nope.xml", "--workspace", "ws", cwd=tmp_path)
     assert missing.returncode == 2
     assert "nope.xml" in missing.stderr

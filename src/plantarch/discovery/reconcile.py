@@ -41,7 +41,7 @@ def reconcile(
     why = reason or f"discover {', '.join(sources)}: {', '.join(references[:3])}" + (
         f" and {len(references) - 3} more" if len(references) > 3 else ""
     )
-    with store.change(author=author, reason=why, source=",".join(sources)) as changes:
+    with store.change(author=author, reason=why, source=",".join(sources)[:200]) as changes:
         merger.changes = changes
         for one in batches:
             merger.apply(one)
