@@ -263,3 +263,31 @@ def test_a_failure_inside_reconcile_writes_nothing(store: Store) -> None:
         reconcile(store, broken, author="a")
     assert store.revision == before
     assert store.get("asset", "10.7.7.7") is None
+
+
+@pytest.mark.postgres
+def test_concurrent_reconciles_on_postgresql_lose_no_sighting(postgres_url: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from plantarch.store import open_store
+
+    sites = [
+        batch(f"pcap-{n}", f"site-{n}.pcap", hosts=[HostObservation(ip="10.5.5.5", roles=[f"role-{n}"])])
+        for n in range(4)
+    ]
+    stores = [open_store(database=postgres_url) for _ in sites]
+    try:
+        with ThreadPoolExecutor(len(sites)) as pool:
+            results = list(
+                pool.map(
+                    lambda pair: reconcile(pair[0], pair[1], author="site"), zip(stores, sites, strict=True)
+                )
+            )
+        asset = stores[0].get("asset", "10.5.5.5")
+    finally:
+        for one in stores:
+            one.close()
+    assert sum(len(r.created.get("asset", [])) for r in results) == 1  # one created it, the others merged
+    assert isinstance(asset, Asset)
+    assert sorted(asset.roles) == [f"role-{n}" for n in range(4)]
+    assert len(asset.provenance) == 4

@@ -27,7 +27,7 @@ from plantarch.model.base import FieldSource, ModelObject, Provenance
 from plantarch.model.flow import Flow
 from plantarch.model.system import System
 from plantarch.model.vocabulary import FlowOrigin
-from plantarch.store import ChangeSet, Store
+from plantarch.store import ChangeSet
 from plantarch.store.repository import fetch_documents
 
 _SYSTEM_LISTS = ("capabilities", "tags")
@@ -52,25 +52,22 @@ _KIND_BY_ROLE: tuple[tuple[str, str], ...] = (
 )
 
 
-def _load_all(store: Store, kind: str) -> list[ModelObject]:
-    return list(store.iter_objects(kind))  # one streamed query
-
-
 class InventoryMerge:
     """The working copy of the inventory one reconcile edits before writing it back."""
 
-    def __init__(self, store: Store, ip_window: timedelta, result: ReconcileResult) -> None:
+    def __init__(self, changes: ChangeSet, ip_window: timedelta, result: ReconcileResult) -> None:
         self.result = result
         self.index = AssetIndex(ip_window)
         self.systems: dict[str, System] = {}
         self.flows: dict[str, Flow] = {}
         self.original: dict[tuple[str, str], dict[str, Any]] = {}
-        self.changes: ChangeSet | None = None
-        for obj in _load_all(store, "asset"):
+        self.changes = changes
+        """The open change set: the inventory is read inside it, so it is the one being written."""
+        for obj in changes.list("asset"):
             assert isinstance(obj, Asset)
             self.original[("asset", obj.key)] = obj.model_dump(mode="json")
             self.index.add(obj)
-        for obj in _load_all(store, "system"):
+        for obj in changes.list("system"):
             assert isinstance(obj, System)
             self.original[("system", obj.key)] = obj.model_dump(mode="json")
             self.systems[obj.key] = obj
@@ -80,7 +77,7 @@ class InventoryMerge:
         self.places: dict[str, dict[str, str]] = {}
         for kind in ("location", "zone"):
             known: dict[str, str] = {}
-            for obj in _load_all(store, kind):
+            for obj in changes.list(kind):
                 known[obj.key.casefold()] = obj.key
                 known.setdefault(str(getattr(obj, "name", obj.key)).casefold(), obj.key)
             self.places[kind] = known
@@ -100,11 +97,6 @@ class InventoryMerge:
         if found is None:
             self.result.warnings.append(f"{owner}: unknown {kind} '{text}' left unset (declare it first)")
         return found
-
-    def _changeset(self) -> ChangeSet:
-        if self.changes is None:
-            raise RuntimeError("reconcile opens the change set before merging")
-        return self.changes
 
     # keys -------------------------------------------------------------------------------------
     def _taken(self, key: str) -> bool:
@@ -328,7 +320,7 @@ class InventoryMerge:
         wanted = [k for k in dict.fromkeys(keys) if k not in self.flows and k not in self.absent_flows]
         if not wanted:
             return
-        found = fetch_documents(self._changeset().connection, "flow", wanted)
+        found = fetch_documents(self.changes.connection, "flow", wanted)
         for key, doc in found.items():
             flow = Flow.model_validate(doc)
             self.original[("flow", key)] = flow.model_dump(mode="json")
@@ -382,7 +374,7 @@ class InventoryMerge:
                 self.result.unchanged[kind] = self.result.unchanged.get(kind, 0) + 1
                 continue
             changed.append(obj)
-        self._changeset().put_many(changed)
+        self.changes.put_many(changed)
 
 
 def flow_key(source: str, target: str, transport: str, tail: str) -> str:

@@ -13,13 +13,19 @@ Rules (docs/discovery-sources.md explains them for users):
 from collections.abc import Iterable
 from datetime import timedelta
 
+from sqlalchemy import text
+
 from plantarch.discovery.inventory_merge import InventoryMerge, flow_key
 from plantarch.discovery.matching import DEFAULT_IP_WINDOW
 from plantarch.discovery.observation import ObservationBatch
 from plantarch.discovery.reconcile_result import FieldConflict, ReconcileResult
 from plantarch.store import Store
 
-__all__ = ["FieldConflict", "ReconcileResult", "flow_key", "reconcile"]
+__all__ = ["RECONCILE_LOCK", "FieldConflict", "ReconcileResult", "flow_key", "reconcile"]
+
+RECONCILE_LOCK = 0x706C_6E74_7263  # "plntrc"
+"""PostgreSQL advisory lock key: concurrent reconciles (sites pushing observations) run one at a time,
+each reading the inventory the previous one committed, so no sighting is lost."""
 
 
 def reconcile(
@@ -35,14 +41,15 @@ def reconcile(
     result = ReconcileResult()
     if not batches:
         return result
-    merger = InventoryMerge(store, ip_window, result)
     sources = sorted({b.provenance.source for b in batches})
     references = [b.provenance.reference for b in batches if b.provenance.reference]
     why = reason or f"discover {', '.join(sources)}: {', '.join(references[:3])}" + (
         f" and {len(references) - 3} more" if len(references) > 3 else ""
     )
     with store.change(author=author, reason=why, source=",".join(sources)[:200]) as changes:
-        merger.changes = changes
+        if store.dialect == "postgresql":  # SQLite write transactions are already exclusive
+            changes.connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": RECONCILE_LOCK})
+        merger = InventoryMerge(changes, ip_window, result)  # reads the inventory inside the lock
         for one in batches:
             merger.apply(one)
         merger.write()
