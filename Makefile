@@ -38,17 +38,16 @@ services:
 	@pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || (command -v pg_ctlcluster >/dev/null && pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start) || echo "warning: PostgreSQL not available; PostgreSQL tests will skip"
 	@(command -v mosquitto >/dev/null && ! (exec 3<>/dev/tcp/127.0.0.1/1883) 2>/dev/null && mosquitto -d -c /etc/mosquitto/mosquitto.conf) || true
 
-# The web UI's topology script: Cytoscape.js and its fcose layout from npm (package-lock.json), bundled by
-# esbuild into src/plantarch/web/static/ (generated, gitignored). Without npm the pages still render and
+# The web UI's topology script: Cytoscape.js and its fcose layout from npm (web/package-lock.json), bundled
+# by esbuild into src/plantarch/web/static/ (generated, gitignored). Without npm the pages still render and
 # say that the interactive topology is unavailable.
-WEB := src/plantarch/web
-WEB_BUNDLE := $(WEB)/static/topology.bundle.js
+WEB_BUNDLE := src/plantarch/web/static/topology.bundle.js
 
 web-assets: $(WEB_BUNDLE)
 
-$(WEB_BUNDLE): $(WEB)/frontend/topology.js $(WEB)/frontend/package.json $(WEB)/frontend/package-lock.json
+$(WEB_BUNDLE): web/topology.js web/package.json web/package-lock.json
 	@if command -v npm >/dev/null; then \
-	  (cd $(WEB)/frontend && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build) \
+	  (cd web && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build) \
 	  || echo "warning: could not build the topology script (npm unreachable?); the web UI works without it"; \
 	else echo "warning: npm not found; the web UI works without the interactive topology"; fi
 
@@ -65,4 +64,4 @@ test: $(DEV_STAMP) system-deps services web-assets
 	$(BIN)/pytest -q
 
 clean:
-	rm -rf $(VENV) .plantarch demo-out .pytest_cache .mypy_cache .ruff_cache $(WEB_BUNDLE) $(WEB)/frontend/node_modules
+	rm -rf $(VENV) .plantarch demo-out .pytest_cache .mypy_cache .ruff_cache $(WEB_BUNDLE) web/node_modules

@@ -42,13 +42,23 @@ def dashboard(request: Request, user: PageUser) -> HTMLResponse:
         request,
         "dashboard.html",
         user=user,
-        counts=store.counts(),
+        counts=snap.model.counts() if snap else store.counts(),
         revision=store.revision,
-        history=store.history(limit=8),
+        history=_history(store, snap),
         snap=snap,
         analysis=snap.analysis if snap else None,
         findings=snap.check.counts() if snap and snap.check else None,
     )
+
+
+def _history(store: Any, snap: Snapshot | None) -> list[Any]:
+    """The latest change sets (kept with the snapshot: history only grows with the revision)."""
+    if snap is None:
+        return list(store.history(limit=8))
+    if "history" not in snap.memo:
+        snap.memo["history"] = store.history(limit=8)
+    history: list[Any] = snap.memo["history"]
+    return history
 
 
 @router.get("/findings", response_class=HTMLResponse, include_in_schema=False)
@@ -65,7 +75,10 @@ def findings(
     snap = snapshot(request)
     if snap is None:
         return _computing(request, user, "Findings")
-    items = snap.check.sorted_findings() if snap.check else []
+    if "findings" not in snap.memo:
+        snap.memo["findings"] = snap.check.sorted_findings() if snap.check else []
+        snap.memo["rules"] = sorted({f.rule for f in snap.memo["findings"]})
+    items: list[Any] = snap.memo["findings"]
     if severity:
         items = [f for f in items if f.severity.value == severity]
     if status:
@@ -83,7 +96,7 @@ def findings(
         user=user,
         snap=snap,
         counts=snap.check.counts() if snap.check else {},
-        rules=sorted({f.rule for f in snap.check.findings}) if snap.check else [],
+        rules=snap.memo["rules"],
         severities=[s.value for s in reversed(Severity)],
         findings=shown,
         total=total,
