@@ -291,3 +291,20 @@ def test_concurrent_reconciles_on_postgresql_lose_no_sighting(postgres_url: str)
     assert isinstance(asset, Asset)
     assert sorted(asset.roles) == [f"role-{n}" for n in range(4)]
     assert len(asset.provenance) == 4
+
+
+def test_short_and_qualified_hostnames_name_the_same_asset(sqlite_store: Store) -> None:
+    short = batch("zeek", "dns.log", hosts=[HostObservation(ip="10.1.1.40", names=["hist-01"])])
+    qualified = batch(
+        "nmap", "scan.xml", hosts=[HostObservation(names=["HIST-01.plant.example"], os="Linux")]
+    )
+    other = batch("nmap", "scan2.xml", hosts=[HostObservation(names=["hist-01.lab.example"], os="BSD")])
+    reconcile(sqlite_store, short, author="a")
+    reconcile(sqlite_store, qualified, author="a")
+
+    (asset,) = assets(sqlite_store).values()
+    assert asset.hostnames == ["hist-01", "hist-01.plant.example"]
+    assert asset.os == "Linux"
+    # the same short name in another domain is another machine
+    reconcile(sqlite_store, other, author="a")
+    assert sorted(assets(sqlite_store)) == ["hist-01", "hist-01.lab.example"]

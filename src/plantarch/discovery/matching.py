@@ -110,11 +110,16 @@ class AssetIndex:
             if name in self.by_name:
                 candidates.append(("hostname", self.by_name[name]))
             elif "." not in name and len(self.by_short.get(name, ())) == 1:
-                candidates.append(("hostname", next(iter(self.by_short[name]))))
+                candidates.append(("hostname", next(iter(self.by_short[name]))))  # plc1 ~ plc1.plant.local
+            elif "." in name and short_name(name) in self.by_name:
+                short_key = self.by_name[short_name(name)]  # plc1.plant.local ~ plc1 ...
+                qualified = {h.lower() for h in self.assets[short_key].hostnames if "." in h}
+                if not {q for q in qualified if short_name(q) == short_name(name)} - {name}:
+                    candidates.append(("hostname", short_key))  # ... unless known under another domain
         for ip in ids.ips:
-            key = self._by_ip(ip, ids)
-            if key:
-                candidates.append(("IP", key))
+            ip_key = self._by_ip(ip, ids)
+            if ip_key:
+                candidates.append(("IP", ip_key))
         if not candidates:
             return Match(key=None)
         by, key = candidates[0]
