@@ -249,3 +249,57 @@ def test_cli_reads_a_nodeset_file(shared_data: Path, tmp_path: Path) -> None:
     (summary,) = json.loads(result.stdout)["summary"]
     (machine,) = summary["equipment_hierarchy"]
     assert all("children" not in child for child in machine["children"])
+
+
+PLANT_NODESET = """<?xml version="1.0" encoding="utf-8"?>
+<UANodeSet xmlns="http://opcfoundation.org/UA/2011/03/UANodeSet.xsd">
+  <NamespaceUris>
+    <Uri>urn:acme:dresden:equipment</Uri>
+    <Uri>http://www.OPCFoundation.org/UA/2013/01/ISA95</Uri>
+  </NamespaceUris>
+  <Models>
+    <Model ModelUri="urn:acme:dresden:equipment" Version="1.0.0">
+      <RequiredModel ModelUri="http://www.OPCFoundation.org/UA/2013/01/ISA95"/>
+    </Model>
+  </Models>
+  <Aliases><Alias Alias="Organizes">i=35</Alias><Alias Alias="HasTypeDefinition">i=40</Alias></Aliases>
+  <UAObject NodeId="ns=1;i=1" BrowseName="1:Dresden">
+    <References>
+      <Reference ReferenceType="Organizes" IsForward="false">i=85</Reference>
+      <Reference ReferenceType="HasTypeDefinition">ns=2;i=5040</Reference>
+      <Reference ReferenceType="Organizes">ns=1;i=2</Reference>
+    </References>
+  </UAObject>
+  <UAObject NodeId="ns=1;i=2" BrowseName="1:PressShop">
+    <References>
+      <Reference ReferenceType="HasTypeDefinition">ns=2;i=5040</Reference>
+      <Reference ReferenceType="Organizes">ns=1;i=3</Reference>
+    </References>
+  </UAObject>
+  <UAObject NodeId="ns=1;i=3" BrowseName="1:PressLine1" ParentNodeId="ns=1;i=2">
+    <References><Reference ReferenceType="HasTypeDefinition">ns=2;i=5040</Reference></References>
+  </UAObject>
+  <UAObject NodeId="ns=1;i=4" BrowseName="1:Documentation">
+    <References>
+      <Reference ReferenceType="Organizes" IsForward="false">i=85</Reference>
+      <Reference ReferenceType="HasTypeDefinition">i=61</Reference>
+    </References>
+  </UAObject>
+</UANodeSet>
+"""
+
+
+def test_an_isa95_equipment_hierarchy_is_read_with_types_from_the_required_model(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "Opc.ISA95.NodeSet2.xml").symlink_to(shared_data / NODESETS / "Opc.ISA95.NodeSet2.xml")
+    (tmp_path / "Acme.Dresden.NodeSet2.xml").write_text(PLANT_NODESET)
+
+    summary = read_nodeset_file(tmp_path / "Acme.Dresden.NodeSet2.xml").summary
+
+    assert summary["instances_by_model"] == {"ISA-95": 3, "other": 1}
+    (site,) = summary["equipment_hierarchy"]  # the plain folder holds no equipment and is left out
+    assert (site["name"], site["type"], site["model"]) == ("Dresden", "EquipmentType", "ISA-95")
+    (area,) = site["children"]
+    assert area["name"] == "PressShop"
+    assert [line["name"] for line in area["children"]] == ["PressLine1"]
