@@ -47,7 +47,7 @@ def _plant():  # type: ignore[no-untyped-def]
 
 
 def test_time_classes_are_explained_and_redundant_systems_are_eliminated() -> None:
-    roadmap = build_roadmap(_plant(), today=TODAY)
+    roadmap = build_roadmap(_plant(), today=TODAY, standards=False)
     classes = {t.system: t for t in roadmap.time_classes}
     assert classes["hist"].time_class == "invest"
     assert classes["hist-b"].time_class == "eliminate" and classes["hist-b"].consolidate_into == "hist"
@@ -65,7 +65,7 @@ def test_time_classes_are_explained_and_redundant_systems_are_eliminated() -> No
 
 
 def test_consolidation_target_and_interfaces_to_migrate() -> None:
-    roadmap = build_roadmap(_plant(), today=TODAY)
+    roadmap = build_roadmap(_plant(), today=TODAY, standards=False)
     (consolidation,) = roadmap.consolidations
     assert consolidation.target == "hist"
     retire = {r.system: r for r in consolidation.retire}
@@ -80,7 +80,7 @@ def test_consolidation_target_and_interfaces_to_migrate() -> None:
 
 
 def test_consumers_are_retired_before_their_producer_and_risky_changes_spread() -> None:
-    roadmap = build_roadmap(_plant(), today=TODAY)
+    roadmap = build_roadmap(_plant(), today=TODAY, standards=False)
     phase = {a.key: a.phase for a in roadmap.actions}
     # hist-c feeds hist-b, both retire: the consumer hist-b goes no later than... it goes first
     assert phase["retire:hist-b"] < phase["retire:hist-c"]
@@ -91,7 +91,7 @@ def test_consumers_are_retired_before_their_producer_and_risky_changes_spread() 
 
 
 def test_savings_add_up_and_every_number_has_a_basis() -> None:
-    roadmap = build_roadmap(_plant(), today=TODAY)
+    roadmap = build_roadmap(_plant(), today=TODAY, standards=False)
     retired = [a for a in roadmap.actions if a.kind == "retire"]
     assert (
         roadmap.cash_flow.annual_savings.value == sum(a.annual_saving.value for a in retired) == 9000 + 5000
@@ -103,20 +103,34 @@ def test_savings_add_up_and_every_number_has_a_basis() -> None:
     curve = roadmap.cash_flow.curve
     assert len(curve) == 5
     assert curve[-1].cumulative == round(sum(p.net for p in curve), 2)
-    npv_undiscounted = build_roadmap(_plant(), RoadmapSettings(discount_rate=0), TODAY).cash_flow.npv.value
+    npv_undiscounted = build_roadmap(
+        _plant(), RoadmapSettings(discount_rate=0), TODAY, standards=False
+    ).cash_flow.npv.value
     assert abs(npv_undiscounted - curve[-1].cumulative) < 1
     assert roadmap.cash_flow.npv.value < npv_undiscounted
 
 
 def test_settings_change_the_numbers() -> None:
     cheap = build_roadmap(
-        _plant(), RoadmapSettings(migration_cost_per_interface=0, labour_rate_per_day=0), TODAY
+        _plant(),
+        RoadmapSettings(migration_cost_per_interface=0, labour_rate_per_day=0),
+        TODAY,
+        standards=False,
     )
     assert all(a.one_off.value == 0 for a in cheap.actions if a.kind == "retire")
     assert cheap.cash_flow.payback_month.value == 0  # nothing spent: paid back at once
 
 
 def test_nothing_to_do_gives_an_empty_plan() -> None:
-    roadmap = build_roadmap(well_integrated(), today=TODAY)
+    roadmap = build_roadmap(well_integrated(), today=TODAY, standards=False)
     assert roadmap.actions == [] and roadmap.phases == []
     assert roadmap.cash_flow.annual_savings.value == 0
+
+
+def test_open_standards_findings_lower_technical_fit() -> None:
+    """Systems without owner or lifecycle dates break a baseline rule; that counts against them."""
+    with_rules = build_roadmap(well_integrated(), today=TODAY)
+    without = build_roadmap(well_integrated(), today=TODAY, standards=False)
+    findings = {t.system: t.technical[1] for t in with_rules.time_classes}
+    assert findings["mes"].value < 1 and "open standards finding" in findings["mes"].why
+    assert {t.system: t.technical[1].value for t in without.time_classes}["mes"] == 1

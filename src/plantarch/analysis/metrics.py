@@ -52,8 +52,11 @@ def shop_floor_paths(graph: FlowGraph) -> dict[str | None, tuple[int, int]]:
     return counts
 
 
-def standards_conformance(model: PlantModel, today: date | None = None) -> tuple[float | None, str]:
-    """Percent of systems and flows with no open finding of the baseline standards pack.
+def standards_conformance(
+    model: PlantModel, today: date | None = None
+) -> tuple[float | None, str, dict[str, int]]:
+    """Percent of systems and flows with no open finding of the baseline standards pack, a note, and
+    the open findings per system.
 
     The checker belongs to plantarch.standards; if it is missing or fails, analysis goes on without
     the figure and says why.
@@ -61,17 +64,23 @@ def standards_conformance(model: PlantModel, today: date | None = None) -> tuple
     try:
         from plantarch.standards import check_model, load_baseline
     except ImportError:
-        return None, "standards checker not available"
+        return None, "standards checker not available", {}
     try:
         result = check_model(model, [load_baseline()], today=today)
     except Exception as exc:  # another package's failure must not stop the analysis
-        return None, f"standards checker failed: {exc}"
-    flagged = {(f.kind, f.key) for f in result.findings if f.is_open}
+        return None, f"standards checker failed: {exc}", {}
+    open_findings = [f for f in result.findings if f.is_open]
+    flagged = {(f.kind, f.key) for f in open_findings}
+    per_system: dict[str, int] = {}
+    for finding in open_findings:
+        if finding.kind == "system":
+            per_system[finding.key] = per_system.get(finding.key, 0) + 1
     population = {("system", s.key) for s in model.systems} | {("flow", f.key) for f in model.flows}
     if not population:
-        return None, "no systems or flows to check"
+        return None, "no systems or flows to check", per_system
     clean = len(population - flagged)
     return (
         round(100 * clean / len(population), 1),
         f"{clean} of {len(population)} systems and flows have no open baseline finding",
+        per_system,
     )

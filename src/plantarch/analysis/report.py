@@ -37,6 +37,10 @@ class AnalysisReport(BaseModel):
     single_points_of_failure: list[SinglePointOfFailure]
     lifecycle: list[LifecycleRisk]
     cost: CostSummary
+    standards_findings: dict[str, int] = Field(
+        default_factory=dict,
+        description="Open baseline-pack findings per system (empty without the checker).",
+    )
 
 
 class _Parts(NamedTuple):
@@ -132,7 +136,12 @@ def analyze(
     paths = shop_floor_paths(graph)
     sizes = _sizes(model, graph)
     overall = _metrics(None, model, parts, paths, sizes)
+    per_system: dict[str, int] = {}
     if conformance:
-        overall.standards_conformance, overall.standards_note = standards_conformance(model, today)
+        overall.standards_conformance, overall.standards_note, per_system = standards_conformance(
+            model, today
+        )
     sites = [_metrics(site, model, parts, paths, sizes) for site in index.sites]
-    return AnalysisReport(today=today, metrics=overall, sites=sites, **parts._asdict())
+    return AnalysisReport(
+        today=today, metrics=overall, sites=sites, standards_findings=per_system, **parts._asdict()
+    )

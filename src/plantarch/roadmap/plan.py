@@ -120,11 +120,16 @@ def build_roadmap(
     *,
     report: AnalysisReport | None = None,
     graph: FlowGraph | None = None,
+    standards: bool = True,
 ) -> Roadmap:
-    """Classify every system, plan consolidations and phase the changes with costs and savings."""
+    """Classify every system, plan consolidations and phase the changes with costs and savings.
+
+    Without a `report` the analysis runs first (with the baseline standards check unless `standards`
+    is false, so open findings lower technical fit).
+    """
     settings = settings or RoadmapSettings()
     graph = graph or build_flow_graph(model)
-    report = report or analyze(model, today, conformance=False, graph=graph)
+    report = report or analyze(model, today, conformance=standards, graph=graph)
     today = report.today
     fits = assess_fit(graph, report, settings)
     consolidations = plan_consolidations(graph, report.redundancies, fits, settings)

@@ -1,6 +1,7 @@
 """TIME classification (Tolerate, Invest, Migrate, Eliminate) from technical and functional fit.
 
-Technical fit weighs lifecycle (support status), findings (analysis items naming the system),
+Technical fit weighs lifecycle (support status), findings (analysis items and open standards findings
+naming the system),
 integration (share of its interfaces through a hub rather than point-to-point) and resilience
 (whether it is a single point of failure). Functional fit weighs capability coverage (the share of
 its redundancy group's capabilities it serves; 1 when it is the only provider) and users (relative
@@ -113,6 +114,7 @@ def assess_fit(
         node = graph.node_of[system.key]
         value, why = _lifecycle(system, report.today)
         n = mentions.get(system.key, 0)
+        rules = report.standards_findings.get(system.key, 0)
         total, p2p = int(facts.total[node]), int(facts.point_to_point[node])
         integ = 1.0 if total == 0 else round(1 - p2p / total, 3)
         cut = spof.get(system.key)
@@ -120,11 +122,10 @@ def assess_fit(
             Score(name="lifecycle", value=value, weight=tw["lifecycle"], why=why),
             Score(
                 name="findings",
-                value=round(1 / (1 + n), 3),
+                value=round(1 / (1 + n + rules), 3),
                 weight=tw["findings"],
-                why=f"{n} analysis finding(s) name it (silo, gap, complexity)"
-                if n
-                else "no analysis finding names it",
+                why=f"{n} analysis finding(s) (silo, gap, complexity) and {rules} open standards finding(s) "
+                "name it",
             ),
             Score(
                 name="integration",
