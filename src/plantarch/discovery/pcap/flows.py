@@ -358,9 +358,11 @@ def _first_side(
 def _first_value(
     group: npt.NDArray[np.int64], mask: npt.NDArray[np.bool_], values: npt.NDArray[np.int64], g: int
 ) -> npt.NDArray[np.int64]:
+    """Per group, the value at the first packet matching `mask` (-1 when none); `group` is sorted."""
     out = np.full(g, -1, dtype=np.int64)
     idx = np.flatnonzero(mask)
     if idx.shape[0]:
-        grp, first = np.unique(group[idx], return_index=True)
-        out[grp] = values[idx[first]]
+        grp = group[idx]
+        first = np.flatnonzero(np.diff(grp, prepend=-1) != 0)  # sorted groups: no second sort needed
+        out[grp[first]] = values[idx[first]]
     return out
