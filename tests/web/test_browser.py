@@ -119,13 +119,14 @@ def test_script_in_captured_hostname_is_shown_as_text(plant: Plant, as_user: Any
     page = as_user("vera")
     page.goto(f"{plant.url}/inventory/asset/{quote(plant.evil_asset, safe='')}")
     assert EVIL_HOSTNAME in page.locator("#fields").inner_text()
+    screenshot(page, "escaped-hostname")
     page.goto(f"{plant.url}/inventory/asset?ip=10.99.0.66")
     assert EVIL_HOSTNAME in page.locator("#inventory").inner_text()
     page.goto(f"{plant.url}/inventory/system/evil-system")
     assert "<script>window.pwned=3</script>" in page.locator("#object-title").inner_text()
+    screenshot(page, "escaped-system-name")
     page.goto(f"{plant.url}/topology?view=purdue&zone=&site=")
     page.wait_for_selector("#topology[data-ready=true]", timeout=20_000)
-    screenshot(page, "escaped-hostname")
     assert _pwned(page) is None
     assert page.title() != "pwned"
 

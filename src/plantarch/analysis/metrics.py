@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -69,7 +71,14 @@ def standards_conformance(
         result = check_model(model, [load_baseline()], today=today)
     except Exception as exc:  # another package's failure must not stop the analysis
         return None, f"standards checker failed: {exc}", {}
-    open_findings = [f for f in result.findings if f.is_open]
+    return conformance_of(model, result.findings)
+
+
+def conformance_of(
+    model: PlantModel, findings: Iterable[Any]
+) -> tuple[float | None, str, dict[str, int]]:
+    """Like `standards_conformance`, from the findings of a check already run."""
+    open_findings = [f for f in findings if f.is_open]
     flagged = {(f.kind, f.key) for f in open_findings}
     per_system: dict[str, int] = {}
     for finding in open_findings:

@@ -145,7 +145,7 @@ def inventory_detail(request: Request, user: PageUser, kind: str, key: str) -> H
     for name in REFERENCES:
         value = data.get(name)
         if isinstance(value, str) and value:
-            target = REFERENCES[name] or _resolve(request, value)
+            target = kind if name == "parent" else REFERENCES[name] or _resolve(request, value)
             if target:
                 links[name] = target
     sources: dict[str, list[Any]] = {}

@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from plantarch.analysis import AnalysisReport, analyze
+from plantarch.analysis import AnalysisReport, analyze, build_flow_graph
+from plantarch.analysis.metrics import conformance_of
 from plantarch.model import PlantModel
 from plantarch.roadmap import Roadmap, build_roadmap
 from plantarch.standards import CheckResult, check_model, load_baseline
 from plantarch.store import Store
+from plantarch.web.topology import TopologyIndex
 
 BACKGROUND_ABOVE = 20_000
 """Models with more objects than this are analysed in a background thread."""
@@ -53,11 +55,22 @@ def build_snapshot(store: Store, today: date | None = None) -> Snapshot:
     except Exception as exc:  # a broken rule must not take the UI down; the page says what failed
         problems.append(f"standards check failed: {exc}")
     try:
-        analysis = analyze(model, today)
-        roadmap = build_roadmap(model, today=today, report=analysis)
+        graph = build_flow_graph(model)
+        analysis = analyze(model, today, conformance=False, graph=graph)
+        if check is not None:  # the conformance figure from the check above, not a second check
+            metrics = analysis.metrics
+            metrics.standards_conformance, metrics.standards_note, analysis.standards_findings = (
+                conformance_of(model, check.findings)
+            )
+        roadmap = build_roadmap(model, today=today, report=analysis, graph=graph)
     except Exception as exc:  # same: show the rest of the UI and the reason
         problems.append(f"analysis failed: {exc}")
-    return Snapshot(revision, model, analysis, check, roadmap, time.perf_counter() - started, problems)
+    snapshot = Snapshot(revision, model, analysis, check, roadmap, 0.0, problems)
+    snapshot.memo["topology"] = TopologyIndex.build(model)
+    snapshot.memo["findings"] = check.sorted_findings() if check else []
+    snapshot.memo["rules"] = sorted({f.rule for f in snapshot.memo["findings"]})
+    snapshot.seconds = time.perf_counter() - started
+    return snapshot
 
 
 class SnapshotCache:
