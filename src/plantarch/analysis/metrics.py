@@ -74,9 +74,7 @@ def standards_conformance(
     return conformance_of(model, result.findings)
 
 
-def conformance_of(
-    model: PlantModel, findings: Iterable[Any]
-) -> tuple[float | None, str, dict[str, int]]:
+def conformance_of(model: PlantModel, findings: Iterable[Any]) -> tuple[float | None, str, dict[str, int]]:
     """Like `standards_conformance`, from the findings of a check already run."""
     open_findings = [f for f in findings if f.is_open]
     flagged = {(f.kind, f.key) for f in open_findings}
