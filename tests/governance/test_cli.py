@@ -129,3 +129,13 @@ def test_serve_answers_on_loopback_and_requires_the_token_once_one_exists(worksp
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_titles_with_brackets_print_as_written(workspace: Path) -> None:
+    path = workspace.parent / "urgent.yaml"
+    with path.open("w") as out:
+        YAML().dump(vision_proposal(title="[urgent] Vision [/bold] inspection"), out)
+    proposed = run(workspace, "propose", str(path), "--as", "ann")
+    assert proposed.exit_code == 0, proposed.output
+    assert "[urgent] Vision [/bold] inspection" in proposed.output
+    assert "[urgent] Vision" in run(workspace, "proposals").output

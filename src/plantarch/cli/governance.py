@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from plantarch import governance as gov
@@ -74,7 +75,8 @@ def _print_record(record: ProposalRecord, fmt: OutputFormat) -> None:
         print_json(record.model_dump(mode="json"))
         return
     console.print(
-        f"[bold]#{record.id} {record.title}[/] by {record.author}: {record.state.value}, risk {record.risk}"
+        f"[bold]#{record.id} {escape(record.title)}[/] by {escape(record.author)}: "
+        f"{record.state.value}, risk {record.risk}"
     )
     if record.review is not None:
         _print_review(record.review)
@@ -125,7 +127,7 @@ def proposals(
         return
     table = Table("id", "title", "author", "state", "risk", "verdict", title=f"proposals ({total})")
     for p in items:
-        table.add_row(str(p.id), p.title, p.author, p.state.value, p.risk, p.verdict or "")
+        table.add_row(str(p.id), escape(p.title), escape(p.author), p.state.value, p.risk, p.verdict or "")
     console.print(table)
 
 
