@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import typing
 from collections.abc import Iterator
 from pathlib import Path
@@ -65,3 +66,54 @@ def test_every_model_field_is_in_the_model_reference(model: type[BaseModel]) -> 
 def test_model_reference_in_the_docs_is_generated_from_the_code() -> None:
     text = (DOCS / "model.md").read_text()
     assert text.endswith(model_reference_markdown()), "regenerate: plantarch docs model (docs/model.md)"
+
+
+def _hookspecs() -> list[str]:
+    from plantarch import hookspecs
+
+    return sorted(
+        name
+        for name, value in vars(hookspecs).items()
+        if callable(value) and hasattr(value, "plantarch_spec")
+    )
+
+
+@pytest.mark.parametrize("hook", _hookspecs())
+def test_every_plugin_hook_is_in_the_plugin_docs(hook: str) -> None:
+    assert f"| `{hook}` |" in (DOCS / "plugins.md").read_text(), (
+        f"document the `{hook}` hook in docs/plugins.md"
+    )
+
+
+def test_the_plugin_hooks_are_found() -> None:
+    assert {"discovery_sources", "rule_types", "exporters", "model_importers"} <= set(_hookspecs())
+
+
+PUBLIC_FACADES = [
+    "plantarch.model",
+    "plantarch.store",
+    "plantarch.discovery.pcap",
+    "plantarch.discovery.reconcile",
+    "plantarch.interchange.yaml_model",
+    "plantarch.standards",
+    "plantarch.analysis",
+    "plantarch.roadmap",
+    "plantarch.governance",
+    "plantarch.api",
+    "plantarch.web",
+    "plantarch.demo",
+]
+"""Modules whose `__all__` is the public API (api before web: web imports through the api package)."""
+
+
+def _isort_key(name: str) -> tuple[int, str]:
+    """The order ruff's RUF022 keeps `__all__` in: CONSTANTS, then Classes, then functions."""
+    group = 0 if name.isupper() else 1 if name[:1].isupper() else 2
+    return group, name
+
+
+@pytest.mark.parametrize("module", PUBLIC_FACADES)
+def test_public_facades_list_their_names_sorted(module: str) -> None:
+    names = list(importlib.import_module(module).__all__)
+    assert names == sorted(names, key=_isort_key), f"sort {module}.__all__ (ruff --select RUF022 --fix)"
+    assert len(set(names)) == len(names), f"{module}.__all__ names something twice"
