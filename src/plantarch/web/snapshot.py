@@ -69,6 +69,7 @@ def build_snapshot(store: Store, today: date | None = None) -> Snapshot:
     snapshot.memo["topology"] = TopologyIndex.build(model)
     snapshot.memo["findings"] = check.sorted_findings() if check else []
     snapshot.memo["rules"] = sorted({f.rule for f in snapshot.memo["findings"]})
+    snapshot.memo["history"] = store.history(limit=8)
     snapshot.seconds = time.perf_counter() - started
     return snapshot
 
