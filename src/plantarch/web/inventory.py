@@ -122,6 +122,22 @@ def inventory_list(request: Request, user: PageUser, kind: str) -> HTMLResponse:
     )
 
 
+RELATED_FLOWS = 50
+"""Flows listed on a system's or asset's page (the inventory lists them all)."""
+
+
+def related_flows(request: Request, key: str) -> list[Any]:
+    """Flows from or to `key`, by key: one indexed query per end (an OR of both ends lets a planner
+    without statistics walk the whole flow table in key order)."""
+    store = request.app.state.store
+    found = {
+        flow.key: flow
+        for end in ("source", "target")
+        for flow in list_objects(store, "flow", {end: key}, limit=RELATED_FLOWS).items
+    }
+    return [found[k] for k in sorted(found)[:RELATED_FLOWS]]
+
+
 def _resolve(request: Request, key: str) -> str | None:
     store = request.app.state.store
     for kind in ("system", "asset", "location", "zone"):
@@ -153,7 +169,7 @@ def inventory_detail(request: Request, user: PageUser, kind: str, key: str) -> H
         sources.setdefault(fs.field.split(".")[0], []).append(fs)
     related: list[Any] = []
     if kind in ("system", "asset"):
-        related = list_objects(store, "flow", {"endpoint": key}, limit=50).items
+        related = related_flows(request, key)
     return render(
         request,
         "detail.html",
