@@ -33,6 +33,7 @@ sys.path.insert(0, str(HERE.parent / "model"))
 
 from generate import generate  # noqa: E402
 
+from plantarch import governance as gov  # noqa: E402
 from plantarch.api.app import create_app  # noqa: E402
 from plantarch.api.auth import Role, create_token  # noqa: E402
 from plantarch.api.settings import ApiSettings  # noqa: E402
@@ -40,6 +41,9 @@ from plantarch.governance import create_proposal, proposal_from_data  # noqa: E4
 from plantarch.interchange.model_io import import_model  # noqa: E402
 from plantarch.store import open_store  # noqa: E402
 
+NEW_MES = proposal_from_data(
+    {"title": "New MES", "systems": [{"key": "mes-new", "name": "MES", "kind": "mes"}]}
+)
 PAGES = [
     ("dashboard", "/"),
     ("systems", "/inventory/system"),
@@ -80,6 +84,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/plantarch-web-bench"))
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--database", help="read an already imported store (nothing is written)")
+    parser.add_argument("--workspace", type=Path, help="a SQLite workspace already holding the model")
     args = parser.parse_args()
     figures: dict[str, Any] = {"scale": args.scale, "python": platform.python_version()}
     if args.database:
@@ -88,7 +93,13 @@ def main() -> None:
         cookies: dict[str, str] = {}
         settings = ApiSettings(anonymous_role=Role.VIEWER)
     else:
-        store = _sqlite_store(args.work, args.scale, figures)
+        if args.workspace:
+            store = open_store(workspace=args.workspace)
+            figures["store"] = "sqlite (imported by benchmarks/model/run.py)"
+            if not gov.list_proposals(store)[1]:
+                create_proposal(store, NEW_MES, "ed")
+        else:
+            store = _sqlite_store(args.work, args.scale, figures)
         cookies = {"plantarch_token": create_token(store, "bench", "viewer")[1]}
         settings = ApiSettings()
     figures["counts"] = store.counts()
@@ -145,10 +156,7 @@ def _sqlite_store(work: Path, scale: float, figures: dict[str, Any]) -> Any:
     started = time.perf_counter()
     if store.revision == 0:
         import_model(store, model_dir, author="benchmark")
-        proposal = proposal_from_data(
-            {"title": "New MES", "systems": [{"key": "mes-new", "name": "MES", "kind": "mes"}]}
-        )
-        create_proposal(store, proposal, "ed")
+        create_proposal(store, NEW_MES, "ed")
     figures["import_s"] = round(time.perf_counter() - started, 1)
     figures["store"] = "sqlite"
     return store

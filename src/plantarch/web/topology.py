@@ -30,6 +30,8 @@ SUB_ROWS = 4
 SUB_ROW_GAP = 34.0
 ROW_WIDTH = 30
 NODE_GAP = 60.0
+GROUP_GAP = 200.0
+"""Groups carry longer labels ("site · level (count)") than single endpoints."""
 NO_LEVEL = "unknown"
 
 IntArray = npt.NDArray[np.int64]
@@ -333,10 +335,11 @@ def purdue_positions(graph: dict[str, Any]) -> None:
             )
         )
         per_row = max(ROW_WIDTH, -(-len(row) // SUB_ROWS))
+        gap = GROUP_GAP if "count" in row[0]["data"] else NODE_GAP
         for i, node in enumerate(row):
             column, sub_row = i % per_row, i // per_row
             width = min(per_row, len(row) - sub_row * per_row)
-            node["position"]["x"] = column * NODE_GAP - (width - 1) * NODE_GAP / 2
+            node["position"]["x"] = column * gap - (width - 1) * gap / 2
             node["position"]["y"] += sub_row * SUB_ROW_GAP
     if not rows:
         return
