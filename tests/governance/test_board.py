@@ -97,3 +97,14 @@ def test_the_audit_log_refuses_updates_and_deletes(plant_store: Store) -> None:
         with pytest.raises(DBAPIError, match="append-only"), plant_store.engine.begin() as conn:
             conn.execute(text(statement))
     assert gov.read_audit(plant_store)[0].user == "ann"
+
+
+def test_a_proposal_with_broken_references_is_never_applied(plant_store: Store) -> None:
+    doc = vision_proposal()
+    doc["flows"][0]["target"] = "mes-typo"
+    record = gov.create_proposal(plant_store, Proposal.model_validate(doc), "ann")
+    assert record.review is not None and record.review.verdict == gov.Verdict.REJECT
+    with pytest.raises(WorkflowError, match="target refers to unknown 'mes-typo'"):
+        gov.approve(plant_store, record.id, "rev1")
+    assert plant_store.revision == 1
+    assert gov.get_proposal(plant_store, record.id).state == ProposalState.IN_REVIEW

@@ -101,6 +101,11 @@ def approve(
             review_id, report = _current_review(conn, proposal_id)
             if report.model_revision != latest_revision(conn):
                 raise _Stale
+            if report.impact.reference_errors:
+                # Applying would leave references to keys that do not exist in the model.
+                raise WorkflowError(
+                    f"proposal #{proposal_id} cannot be applied: " + "; ".join(report.impact.reference_errors)
+                )
             proposal = Proposal.model_validate(row["doc"])
             votes = current_votes(conn, proposal_id)
             check_approval(
