@@ -30,7 +30,7 @@ def install_web(
     app: FastAPI, *, threshold: int = THRESHOLD, background_above: int = BACKGROUND_ABOVE
 ) -> FastAPI:
     """Mount the pages and static files on `app` (made by create_app)."""
-    app.state.web_snapshots = SnapshotCache(background_above)
+    app.state.web_snapshots = SnapshotCache(background_above, threshold)
     app.state.web_threshold = threshold
     app.state.web_secret = secrets.token_bytes(32)
     app.state.web_bundle = (STATIC / BUNDLE).is_file()

@@ -13,7 +13,7 @@ from plantarch.standards import Severity
 from plantarch.web.session import PageUser
 from plantarch.web.snapshot import Snapshot
 from plantarch.web.templating import render
-from plantarch.web.topology import TopologyIndex, View, topology_graph
+from plantarch.web.topology import TopologyIndex, View, graph_key, topology_graph
 
 router = APIRouter()
 
@@ -184,7 +184,7 @@ def topology_json(
     if snap is None:
         return JSONResponse({"computing": True}, status_code=202)
     threshold: int = request.app.state.web_threshold
-    memo_key = ("graph", view, site, zone, protocol, threshold)
+    memo_key = graph_key(view, site, zone, protocol, threshold)
     if memo_key not in snap.memo:
         if len(snap.memo) > MEMO_LIMIT:
             for old in [k for k in snap.memo if isinstance(k, tuple)]:

@@ -20,7 +20,7 @@ from plantarch.model import PlantModel
 from plantarch.roadmap import Roadmap, build_roadmap
 from plantarch.standards import CheckResult, check_model, load_baseline
 from plantarch.store import Store
-from plantarch.web.topology import TopologyIndex
+from plantarch.web.topology import THRESHOLD, VIEWS, TopologyIndex, graph_key, topology_graph
 
 BACKGROUND_ABOVE = 20_000
 """Models with more objects than this are analysed in a background thread."""
@@ -41,8 +41,9 @@ class Snapshot:
     """Derived views (topology graphs, ...) keyed by what they were computed from."""
 
 
-def build_snapshot(store: Store, today: date | None = None) -> Snapshot:
-    """Load the model and run the analysis, the baseline standards check and the roadmap on it."""
+def build_snapshot(store: Store, today: date | None = None, *, threshold: int = THRESHOLD) -> Snapshot:
+    """Load the model and run the analysis, the baseline standards check and the roadmap on it; index
+    the topology and draw both unfiltered views (aggregated above `threshold` endpoints)."""
     started = time.perf_counter()
     revision = store.revision
     model = store.load_model()
@@ -66,7 +67,11 @@ def build_snapshot(store: Store, today: date | None = None) -> Snapshot:
     except Exception as exc:  # same: show the rest of the UI and the reason
         problems.append(f"analysis failed: {exc}")
     snapshot = Snapshot(revision, model, analysis, check, roadmap, 0.0, problems)
-    snapshot.memo["topology"] = TopologyIndex.build(model)
+    topology = snapshot.memo["topology"] = TopologyIndex.build(model)
+    for view in VIEWS:
+        snapshot.memo[graph_key(view, "", "", "", threshold)] = topology_graph(
+            topology, view, threshold=threshold
+        )
     snapshot.memo["findings"] = check.sorted_findings() if check else []
     snapshot.memo["rules"] = sorted({f.rule for f in snapshot.memo["findings"]})
     snapshot.memo["history"] = store.history(limit=8)
@@ -77,8 +82,9 @@ def build_snapshot(store: Store, today: date | None = None) -> Snapshot:
 class SnapshotCache:
     """The newest snapshot, rebuilt when the store's revision moves on."""
 
-    def __init__(self, background_above: int = BACKGROUND_ABOVE) -> None:
+    def __init__(self, background_above: int = BACKGROUND_ABOVE, threshold: int = THRESHOLD) -> None:
         self.background_above = background_above
+        self.threshold = threshold
         self._lock = threading.Lock()
         self._current: Snapshot | None = None
         self._building: int | None = None
@@ -101,14 +107,14 @@ class SnapshotCache:
                 )
                 self._thread.start()
                 return None
-        snapshot = build_snapshot(store)
+        snapshot = build_snapshot(store, threshold=self.threshold)
         with self._lock:
             self._current = snapshot
         return snapshot
 
     def _build(self, store: Store, revision: int) -> None:
         try:
-            snapshot = build_snapshot(store)
+            snapshot = build_snapshot(store, threshold=self.threshold)
         finally:
             with self._lock:
                 self._building = None

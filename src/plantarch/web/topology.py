@@ -19,6 +19,7 @@ from plantarch.analysis import PlantIndex
 from plantarch.model import PlantModel, format_level
 
 View = Literal["purdue", "zones"]
+VIEWS: tuple[View, ...] = ("purdue", "zones")
 THRESHOLD = 500
 """Most endpoints drawn one by one; above it the graph is aggregated."""
 MAX_EDGES = 3000
@@ -133,6 +134,11 @@ def _level_name(level: float | None) -> str:
 def _level_y(level: float | None) -> float:
     row = LEVELS.index(level) if level in LEVELS else len(LEVELS)
     return float(row * BAND)
+
+
+def graph_key(view: str, site: str, zone: str, protocol: str, threshold: int) -> tuple[str, ...]:
+    """How a drawn graph is kept in a snapshot's memo."""
+    return ("graph", view, site, zone, protocol, str(threshold))
 
 
 def detail_url(kind: str, key: str) -> str:
