@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -43,22 +44,42 @@ def _postgres_reason() -> str | None:
     return _postgres_down
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """URL of a fresh, empty PostgreSQL database, dropped after the test."""
+@contextmanager
+def _postgres_database(template: str | None = None) -> Iterator[str]:
+    """URL of a new PostgreSQL database with a unique name (a copy of `template` if given), dropped after."""
     reason = _postgres_reason()
     if reason:
         pytest.skip(reason)
     name = f"plantarch_test_{uuid.uuid4().hex[:12]}"
+    copy = f' TEMPLATE "{template}" STRATEGY WAL_LOG' if template else ""
     admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
     try:
         yield make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """URL of a fresh, empty PostgreSQL database, dropped after the test."""
+    with _postgres_database() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def _migrated_postgres_template() -> Iterator[str]:
+    """Name of a PostgreSQL database migrated once per session (per xdist worker), copied for each test.
+
+    Copying a migrated database (CREATE DATABASE ... TEMPLATE) is several times cheaper than running
+    the migrations again; the migrations themselves still run on PostgreSQL in every test that uses
+    `postgres_url` and opens a store on it."""
+    with _postgres_database() as url:
+        open_store(database=url).close()  # closed: a template must have no open connections
+        yield make_url(url).database or ""
 
 
 @pytest.fixture
@@ -73,15 +94,19 @@ def sqlite_store(tmp_path: Path) -> Iterator[Store]:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    """A fresh store, once on SQLite and once on a fresh PostgreSQL database."""
+    """A fresh store, once on SQLite and once on a fresh PostgreSQL database (at the newest schema)."""
+    stack = ExitStack()
     if request.param == "sqlite":
         opened = open_store(workspace=tmp_path / "workspace")
     else:
-        opened = open_store(database=request.getfixturevalue("postgres_url"))
+        template = request.getfixturevalue("_migrated_postgres_template")
+        database = stack.enter_context(_postgres_database(template))
+        opened = open_store(database=database)
     try:
         yield opened
     finally:
         opened.close()
+        stack.close()
 
 
 def shared_root() -> Path:
@@ -107,3 +132,16 @@ def demo_model() -> PlantModel:
         pytest.skip("the demo plant (plantarch.demo.load_demo_model) is not available yet")
     model: PlantModel = load_demo_model()
     return model
+
+
+WEB_UI_TESTS = REPO / "tests" / "web"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (--dist loadgroup), keep the tests of the served web UI on one worker so the
+    session's server and Chromium start once."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        if item.path.is_relative_to(WEB_UI_TESTS) and "plant" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("web-ui"))

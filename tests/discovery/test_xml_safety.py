@@ -13,7 +13,7 @@ from plantarch.errors import InputError
 from plantarch.store import open_store
 
 sys.path.insert(0, str(Path(__file__).parent))
-from sources_cli import run_cli
+from sources_cli import invoke
 
 SECRET = "plantarch-xxe-canary-5b1f"
 
@@ -82,8 +82,8 @@ def test_the_cli_exits_2_and_writes_nothing_for_a_hostile_file(tmp_path: Path) -
     xxe = _xxe(tmp_path / "scan.xml", "nmaprun", NMAP_BODY, secret_file)
     bomb = _bomb(tmp_path / "nodeset.xml", "UANodeSet", NODESET_BODY)
 
-    scan = run_cli("discover", "nmap", str(xxe), "--workspace", "ws", cwd=tmp_path)
-    nodeset = run_cli("discover", "opcua", str(bomb), "--workspace", "ws", cwd=tmp_path)
+    scan = invoke("discover", "nmap", str(xxe), "--workspace", "ws", cwd=tmp_path)
+    nodeset = invoke("discover", "opcua", str(bomb), "--workspace", "ws", cwd=tmp_path)
 
     for result, name in ((scan, "scan.xml"), (nodeset, "nodeset.xml")):
         assert result.returncode == 2

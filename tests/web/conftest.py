@@ -121,6 +121,16 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
+TOPOLOGY_SCRIPT = ARTIFACTS.parents[1] / "src" / "plantarch" / "web" / "static" / "topology.bundle.js"
+
+
+@pytest.fixture
+def topology_script() -> None:
+    """Skip a test that draws the interactive topology when its script was not built (needs npm)."""
+    if not TOPOLOGY_SCRIPT.is_file():
+        pytest.skip(f"{TOPOLOGY_SCRIPT.name} not built (run `make web-assets`; needs npm)")
+
+
 @pytest.fixture
 def as_user(browser: Any, plant: Plant) -> Iterator[Any]:
     """`as_user(name)` gives a fresh page logged in through the login form as that user."""

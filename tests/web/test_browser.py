@@ -32,6 +32,7 @@ def _pwned(page: Any) -> Any:
     return page.evaluate("() => window.pwned")
 
 
+@pytest.mark.usefixtures("topology_script")
 def test_every_page_renders(plant: Plant, as_user: Any) -> None:
     """Each page answers, shows its heading and no error, and runs no injected script."""
     page = as_user("rita")
@@ -70,6 +71,7 @@ def _click_node(page: Any, selector: str) -> str:
     return str(spot["id"])
 
 
+@pytest.mark.usefixtures("topology_script")
 def test_topology_click_opens_detail_page(plant: Plant, as_user: Any) -> None:
     """Clicking a system in the Purdue layout opens that system's inventory page."""
     page = as_user("vera")
@@ -114,6 +116,7 @@ def test_viewer_sees_no_approve_button(plant: Plant, as_user: Any) -> None:
     assert plant.store.get("system", "vision-2") is None
 
 
+@pytest.mark.usefixtures("topology_script")
 def test_script_in_captured_hostname_is_shown_as_text(plant: Plant, as_user: Any) -> None:
     """A hostname announced over DHCP with a <script> in it is shown literally and never runs."""
     page = as_user("vera")
@@ -131,6 +134,7 @@ def test_script_in_captured_hostname_is_shown_as_text(plant: Plant, as_user: Any
     assert page.title() != "pwned"
 
 
+@pytest.mark.usefixtures("topology_script")
 def test_aggregated_group_click_drills_down(plant: Plant, as_user: Any) -> None:
     """Above the threshold the topology draws groups; clicking one opens the topology filtered to it."""
     plant.app.state.web_threshold = 50
