@@ -127,7 +127,7 @@ def shared_data() -> Path:
 def demo_model() -> PlantModel:
     """The bundled demo plant model; skips until the demo plant exists."""
     try:
-        from plantarch.demo import load_demo_model  # type: ignore[attr-defined]
+        from plantarch.demo import load_demo_model
     except ImportError:
         pytest.skip("the demo plant (plantarch.demo.load_demo_model) is not available yet")
     model: PlantModel = load_demo_model()
