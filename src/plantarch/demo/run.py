@@ -133,10 +133,6 @@ def import_demo_model(run: DemoRun) -> StepOutcome:
     """Import the demo plant's architecture-as-code model."""
     from plantarch.interchange.model_io import import_model
 
-    if run.store.revision and run.store.get("location", DEMO_ENTERPRISE) is not None:
-        # Re-importing would undo what discovery added to the declared objects; keep the workspace as is.
-        held: dict[str, int | float | str] = {**model_counts(run.model())}
-        return StepOutcome(held, detail="already imported: the workspace holds the demo plant")
     reason = "demo: import the demo plant"
     result = import_model(run.store, demo_plant_dir(), author=run.author, reason=reason)
     counts: dict[str, int | float | str] = dict(model_counts(run.model()))

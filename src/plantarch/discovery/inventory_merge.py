@@ -31,7 +31,7 @@ from plantarch.store import ChangeSet
 from plantarch.store.repository import fetch_documents
 
 _SYSTEM_LISTS = ("capabilities", "tags")
-_SYSTEM_SKIP = frozenset({"key", "provenance", "field_sources", *_SYSTEM_LISTS})
+_SYSTEM_SKIP = frozenset({"key", "declared", "provenance", "field_sources", *_SYSTEM_LISTS})
 _ASSET_PROTECTED = frozenset(
     {"key", "declared", "provenance", "field_sources", "identity"}
     | {"first_seen", "last_seen", "suggested_level"}
@@ -162,7 +162,7 @@ class InventoryMerge:
             system = named[0] if len(named) == 1 else None
         if system is None:
             key = seen.key if not self._taken(seen.key) else self._new_key(seen.key)
-            system = System(key=key, name=seen.name, kind=seen.kind)
+            system = System(key=key, name=seen.name, kind=seen.kind, declared=False)
             self.systems[key] = system
         self.touched[("system", system.key)] = system
         for field in sorted(seen.model_fields_set - _SYSTEM_SKIP):

@@ -6,7 +6,8 @@ Rules (docs/discovery-sources.md explains them for users):
 - every value is kept with its source (`field_sources`); a field takes the value of the most trusted
   source (declared by a person > CMDB > active scan > passive), never replacing a person's value;
 - list fields (IPs, MACs, names, roles, services) only grow; observed flows get `origin=observed` and a
-  key derived from their endpoints, transport and port; assets only discovery knows get declared=False;
+  key derived from their endpoints, transport and port; assets and systems only discovery knows get
+  declared=False (a model import never deletes those);
 - reconciling the same batch twice changes nothing.
 """
 

@@ -60,6 +60,7 @@ class System(ModelObject):
     lifecycle: Lifecycle = Field(default_factory=Lifecycle)
     costs: AnnualCosts = Field(default_factory=AnnualCosts)
     users: int | None = Field(default=None, ge=0, description="How many people use it (functional fit).")
+    declared: bool = Field(default=True, description="False when only discovery or an inventory knows of it.")
     justification: str | None = Field(
         default=None, description="Recorded reason it may duplicate a capability already served at its scope."
     )

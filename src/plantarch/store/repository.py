@@ -205,8 +205,13 @@ def count_rows(conn: Connection, kind: str, filters: Mapping[str, Any] | None = 
 
 
 def declared_keys(conn: Connection, kind: str) -> Iterator[str]:
-    """Keys of the objects people declared (not flows observed or assets found by discovery)."""
+    """Keys of the objects people declared (not flows observed, nor assets or systems found by discovery)."""
     table = OBJECT_TABLES[kind]
+    if kind == "system":  # few rows and no column: read the flag from the document
+        for key, doc in conn.execute(select(table.c.key, table.c.doc)):
+            if doc.get("declared", True):
+                yield key
+        return
     stmt = select(table.c.key)
     if kind == "flow":
         stmt = stmt.where(table.c.origin != "observed")

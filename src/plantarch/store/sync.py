@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
+from sqlalchemy import Connection
+
+from plantarch.discovery.declared import merge_declared, observed, undeclare
 from plantarch.model import OBJECT_TYPES, ModelObject, PlantModel
 from plantarch.store import repository as repo
 from plantarch.store.store import Store
@@ -46,12 +49,13 @@ def sync_declared(
     reason: str = "import model",
     source: str = "yaml",
 ) -> SyncResult:
-    """Put every object and delete declared objects not among them; discovery's findings stay.
+    """Put every object over what sources observed, delete declared objects not among them.
 
     `objects` may be a generator (a large model streamed file by file); an exception it raises rolls
-    the whole change set back. Flows with origin 'observed' and assets with declared=False that are
-    absent are kept, so re-importing the architecture files never erases what discovery found.
-    Importing the same objects twice records nothing the second time.
+    the whole change set back. The files' values win and values only sources gave stay (see
+    `merge_declared`); objects discovery or an inventory created are never deleted, and a declared
+    object the files no longer list but a source observed stays, undeclared. Importing the same
+    objects twice, even with discovery in between, records nothing the second time.
     """
     keys: dict[str, set[str]] = {kind: set() for kind in OBJECT_TYPES}
     stream = iter(objects)
@@ -59,10 +63,14 @@ def sync_declared(
         while chunk := list(islice(stream, _CHUNK)):
             for obj in chunk:
                 keys[obj.kind_name].add(obj.key)
-            cs.put_many(chunk)
+            cs.put_many(_over_stored(cs.connection, chunk))
         for kind in reversed(OBJECT_TYPES):
             gone = [key for key in repo.declared_keys(cs.connection, kind) if key not in keys[kind]]
-            cs.delete_many(kind, gone)
+            found = [
+                repo.to_object(kind, doc) for doc in repo.fetch_documents(cs.connection, kind, gone).values()
+            ]
+            cs.put_many(undeclare(obj) for obj in found if observed(obj))
+            cs.delete_many(kind, [obj.key for obj in found if not observed(obj)])
     result = SyncResult(revision=cs.revision)
     buckets = {"add": result.added, "update": result.updated, "delete": result.deleted}
     for kind in OBJECT_TYPES:
@@ -70,6 +78,20 @@ def sync_declared(
             if n := cs.tally.get((op, kind)):
                 bucket[kind] = n
     return result
+
+
+def _over_stored(conn: Connection, chunk: list[ModelObject]) -> list[ModelObject]:
+    """The chunk's objects merged over the stored ones of the kinds sources also write."""
+    wanted: dict[str, list[str]] = {}
+    for obj in chunk:
+        if "field_sources" in type(obj).model_fields:
+            wanted.setdefault(obj.kind_name, []).append(obj.key)
+    stored = {kind: repo.fetch_documents(conn, kind, keys) for kind, keys in wanted.items()}
+    merged: list[ModelObject] = []
+    for obj in chunk:
+        doc = stored.get(obj.kind_name, {}).get(obj.key)
+        merged.append(obj if doc is None else merge_declared(obj, repo.to_object(obj.kind_name, doc)))
+    return merged
 
 
 def sync_declared_model(
