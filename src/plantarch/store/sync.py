@@ -90,7 +90,10 @@ def _over_stored(conn: Connection, chunk: list[ModelObject]) -> list[ModelObject
     merged: list[ModelObject] = []
     for obj in chunk:
         doc = stored.get(obj.kind_name, {}).get(obj.key)
-        merged.append(obj if doc is None else merge_declared(obj, repo.to_object(obj.kind_name, doc)))
+        if doc is None or not (doc.get("field_sources") or doc.get("provenance")):
+            merged.append(obj)  # nothing a source gave to keep: the files' object as it is
+        else:
+            merged.append(merge_declared(obj, repo.to_object(obj.kind_name, doc)))
     return merged
 
 
