@@ -128,6 +128,7 @@ def build_inventory(table: FlowTable) -> Inventory:
     name_hits: list[tuple[str, str, str]] = []
     identities: list[tuple[str, str, dict[str, str]]] = []  # (kind, address, identity)
     sources: set[str] = set()
+    addr_text: dict[int, str] = {}  # ~hundreds of hosts behind tens of thousands of flows
 
     def host(address: str, kind: str) -> _Host:
         h = hosts.get(address)
@@ -155,7 +156,8 @@ def build_inventory(table: FlowTable) -> Inventory:
                         identities.append(("mac", sender, found))
             kinds = ("mac", "mac")
         else:
-            a, b = table.address(st.addr_a), table.address(st.addr_b)
+            a = addr_text.get(st.addr_a) or addr_text.setdefault(st.addr_a, table.address(st.addr_a))
+            b = addr_text.get(st.addr_b) or addr_text.setdefault(st.addr_b, table.address(st.addr_b))
             transport = {6: "tcp", 17: "udp"}.get(st.proto, "other")
             ident = identify(transport, st.port_a, st.port_b, st.samples) if transport != "other" else None
             server = _server_side(st, ident.server if ident else -1)

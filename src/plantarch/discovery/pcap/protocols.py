@@ -289,8 +289,22 @@ _TCP_BY_PORT = _by_port(TCP_PORTS)
 _UDP_BY_PORT = _by_port(UDP_PORTS)
 
 
+_CANDIDATE_CACHE: dict[bytes, tuple[str, ...]] = {}
+_CANDIDATE_CACHE_MAX = 1 << 16
+
+
 def _candidates(p: bytes) -> tuple[str, ...]:
     """Protocols whose framing the first bytes allow (a cheap filter before the full signatures)."""
+    key = p[:4]  # the filter reads nothing past the fourth byte: memoise on those bytes
+    found = _CANDIDATE_CACHE.get(key)
+    if found is None:
+        if len(_CANDIDATE_CACHE) >= _CANDIDATE_CACHE_MAX:
+            _CANDIDATE_CACHE.clear()
+        found = _CANDIDATE_CACHE[key] = _candidates_of(key)
+    return found
+
+
+def _candidates_of(p: bytes) -> tuple[str, ...]:
     if len(p) < 4:
         return ()
     b0, b1 = p[0], p[1]
