@@ -46,7 +46,10 @@ def test_approval_applies_the_proposal_as_one_change_set_linked_to_the_decision(
         ("rev1", "vote"),
         ("rev2", "approve-with-conditions"),
     ]
-    assert gov.read_audit(plant_store, target="system:vision-1")[0].revision == 2
+    applied = gov.read_audit(plant_store, target="revision:2")
+    assert [(e.user, e.action, e.detail["proposal"], e.detail["counts"]["add"]) for e in applied] == [
+        ("rev2", "apply", record.id, 3)
+    ]
 
 
 def test_a_model_changed_since_the_review_refuses_approval_until_reviewed_again(plant_store: Store) -> None:

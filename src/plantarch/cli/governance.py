@@ -1,7 +1,8 @@
-"""CLI commands: propose, proposals, review, comment, vote, approve, reject, withdraw, decisions."""
+"""CLI commands: propose, proposals, review, comment, vote, approve, reject, withdraw, decisions, audit."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -243,6 +244,35 @@ def decisions(
         _print_decision(record)
 
 
+def audit(
+    user: Annotated[str | None, typer.Option("--user", help="Only entries by this user.")] = None,
+    since: Annotated[
+        datetime | None,
+        typer.Option("--since", help="Only entries from this moment on (ISO date or time, UTC)."),
+    ] = None,
+    target: Annotated[
+        str | None, typer.Option("--target", help="Only entries for kind:key or proposal:ID.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1)] = 100,
+    fmt: FormatOption = OutputFormat.TEXT,
+    workspace: WorkspaceOption = None,
+    database: DatabaseOption = None,
+) -> None:
+    """The append-only audit log, newest first: every write and decision with its user."""
+    with open_target(workspace, database) as store:
+        entries = gov.read_audit(store, target=target, user=user, since=since, limit=limit)
+    if fmt is OutputFormat.JSON:
+        print_json([e.model_dump(mode="json") for e in entries])
+        return
+    table = Table("at", "user", "action", "target", "revision", "reason")
+    for e in entries:
+        reason = str(e.detail.get("reason", ""))
+        at = e.at.strftime("%Y-%m-%d %H:%M:%S")
+        revision = "" if e.revision is None else str(e.revision)
+        table.add_row(at, escape(e.user), e.action, escape(e.target), revision, escape(reason))
+    console.print(table)
+
+
 def _emit_decision(record: DecisionRecord, fmt: OutputFormat) -> None:
     if fmt is OutputFormat.JSON:
         print_json(record.model_dump(mode="json"))
@@ -252,5 +282,5 @@ def _emit_decision(record: DecisionRecord, fmt: OutputFormat) -> None:
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
-    for command in (propose, proposals, review, comment, vote, approve, reject, withdraw, decisions):
+    for command in (propose, proposals, review, comment, vote, approve, reject, withdraw, decisions, audit):
         app.command(command.__name__)(command)

@@ -54,5 +54,6 @@ def reconcile(
         for one in batches:
             merger.apply(one)
         merger.write()
+        changes.audit_as(f"discover-{'+'.join(sources)}"[:60])
     result.revision = changes.revision if result.changed else None
     return result

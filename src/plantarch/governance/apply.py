@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, insert, text
 
-from plantarch.governance import audit
 from plantarch.governance.board import (
     current_votes,
     latest_review,
@@ -135,18 +134,7 @@ def approve(
             )
             record = _insert_decision(conn, record)
             move(conn, row, action, approver, {"decision": record.id, "conditions": conditions})
-            for kind, obj in proposal.objects():
-                audit.record(
-                    conn, user=approver, action="apply", target=f"{kind}:{obj.key}", revision=cs.revision
-                )
-            for removal in proposal.remove:
-                audit.record(
-                    conn,
-                    user=approver,
-                    action="apply-delete",
-                    target=f"{removal.kind}:{removal.key}",
-                    revision=cs.revision,
-                )
+            cs.audit_as("apply", detail={"proposal": proposal_id, "decision": record.id})
     except _Stale:
         fresh = run_review(store, proposal_id)
         raise StaleReview(

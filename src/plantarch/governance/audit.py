@@ -47,13 +47,21 @@ def record(
 
 
 def read_audit(
-    store: Store, *, target: str | None = None, user: str | None = None, limit: int = 100, offset: int = 0
+    store: Store,
+    *,
+    target: str | None = None,
+    user: str | None = None,
+    since: datetime | None = None,
+    limit: int = 100,
+    offset: int = 0,
 ) -> list[AuditEntry]:
-    """Audit entries, newest first, optionally for one target or one user."""
+    """Audit entries, newest first, optionally for one target, one user or from a moment on."""
     stmt = select(audit_log).order_by(audit_log.c.id.desc()).limit(limit).offset(offset)
     if target is not None:
         stmt = stmt.where(audit_log.c.target == target)
     if user is not None:
         stmt = stmt.where(audit_log.c.user == user)
+    if since is not None:
+        stmt = stmt.where(audit_log.c.at >= (since if since.tzinfo else since.replace(tzinfo=UTC)))
     with store.engine.connect() as conn:
         return [AuditEntry.model_validate(dict(row._mapping)) for row in conn.execute(stmt)]

@@ -8,7 +8,6 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from plantarch.errors import InputError
-from plantarch.governance import audit
 from plantarch.governance.errors import GovernanceError
 from plantarch.model import OBJECT_TYPES, ModelObject
 from plantarch.store import ChangeSet, Store
@@ -67,9 +66,7 @@ def create_object(store: Store, obj: ModelObject, user: str, *, source: str = "a
             raise ObjectExists(f"{kind} '{obj.key}' already exists; update it instead")
         check_references(cs, kind, obj)
         cs.put(obj)
-        audit.record(
-            cs.connection, user=user, action="create", target=f"{kind}:{obj.key}", revision=cs.revision
-        )
+        cs.audit_as("create", f"{kind}:{obj.key}")
     return cs.revision
 
 
@@ -90,15 +87,8 @@ def update_object(
             first = exc.errors()[0]
             raise InputError(first["msg"], field=".".join(str(p) for p in first["loc"])) from exc
         check_references(cs, kind, updated)
-        if cs.put(updated):
-            audit.record(
-                cs.connection,
-                user=user,
-                action="update",
-                target=f"{kind}:{key}",
-                revision=cs.revision,
-                detail={"fields": sorted(changes)},
-            )
+        cs.put(updated)
+        cs.audit_as("update", f"{kind}:{key}", {"fields": sorted(changes)})
     return updated, cs.revision
 
 
@@ -107,5 +97,5 @@ def delete_object(store: Store, kind: str, key: str, user: str, *, source: str =
     with store.change(author=user, reason=f"delete {kind} {key}", source=source) as cs:
         if not cs.delete(kind, key):
             raise ObjectNotFound(f"no {kind} '{key}'")
-        audit.record(cs.connection, user=user, action="delete", target=f"{kind}:{key}", revision=cs.revision)
+        cs.audit_as("delete", f"{kind}:{key}")
     return cs.revision

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from plantarch.errors import InputError
 from plantarch.model import ModelObject
 from plantarch.store import repository as repo
+from plantarch.store.governance_tables import audit_log
 from plantarch.store.tables import change_sets, changes
 
 _FLUSH_AT = 5000
@@ -35,6 +36,8 @@ class ChangeSet:
         self.tally: dict[tuple[str, str], int] = {}
         """The same by (operation, kind)."""
         self._pending: list[tuple[Any, ...]] = []
+        self._audit: tuple[str, str | None, dict[str, Any]] = ("change", None, {})
+        self._touched: tuple[str, str] | None = None
 
     @property
     def connection(self) -> Connection:
@@ -125,6 +128,7 @@ class ChangeSet:
             )
             assert result.inserted_primary_key is not None
             self.revision = int(result.inserted_primary_key[0])
+        self._touched = (kind, key) if sum(self.counts.values()) == 0 else None
         self.counts[op] += 1
         self.tally[(op, kind)] = self.tally.get((op, kind), 0) + 1
         self._pending.append((self.revision, kind, key, op, before, after))
@@ -136,6 +140,31 @@ class ChangeSet:
         if self._pending:
             repo.bulk_insert(self.connection, changes, _CHANGE_COLUMNS, self._pending)
             self._pending = []
+
+    def audit_as(
+        self, action: str, target: str | None = None, detail: Mapping[str, Any] | None = None
+    ) -> None:
+        """Name the action (and target) of the audit entry this change set writes when it commits."""
+        self._audit = (action, target, dict(detail or {}))
+
+    def write_audit(self) -> None:
+        """Append this change set's one audit entry (done by `Store.change()` just before commit)."""
+        if self.revision is None:
+            return
+        action, target, extra = self._audit
+        if target is None:  # the one object changed, else the revision
+            target = ":".join(self._touched) if self._touched else f"revision:{self.revision}"
+        detail = {"reason": self.reason, "source": self.source, "counts": dict(self.counts), **extra}
+        self.connection.execute(
+            insert(audit_log).values(
+                at=datetime.now(UTC),
+                user=self.author,
+                action=action,
+                target=target[:300],
+                revision=self.revision,
+                detail=detail,
+            )
+        )
 
     @property
     def changed(self) -> bool:

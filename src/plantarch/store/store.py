@@ -43,12 +43,13 @@ class Store:
 
     @contextmanager
     def change(self, author: str, reason: str = "", source: str = "library") -> Iterator[ChangeSet]:
-        """Open one transaction that becomes one change set; an exception inside rolls it all back."""
+        """One transaction = one change set and its audit entry; an exception inside rolls it all back."""
         with Session(self._write_engine) as session:
             cs = ChangeSet(session, author=author, reason=reason, source=source)
             try:
                 yield cs
                 cs.flush()
+                cs.write_audit()
                 session.commit()
             except OperationalError as exc:
                 session.rollback()

@@ -14,8 +14,6 @@ from plantarch.api.deps import Editor, StoreDep
 from plantarch.discovery.reconcile import reconcile
 from plantarch.discovery.registry import get_source
 from plantarch.errors import InputError
-from plantarch.governance import audit
-from plantarch.governance.board import write_session
 
 router = APIRouter(tags=["discovery"])
 
@@ -43,15 +41,6 @@ def upload(source: str, file: Annotated[UploadFile, File()], store: StoreDep, us
             shutil.copyfileobj(file.file, out)
         batch = reader.observe(str(path))
     result = reconcile(store, batch, author=user.user, reason=f"upload {source}: {file.filename}")
-    with write_session(store) as session, session.begin():
-        audit.record(
-            session.connection(),
-            user=user.user,
-            action=f"discover-{source}",
-            target=f"upload:{file.filename}",
-            revision=result.revision,
-            detail={"counts": result.counts()},
-        )
     return {
         "revision": result.revision,
         "counts": result.counts(),

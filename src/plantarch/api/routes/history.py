@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -40,8 +41,9 @@ def audit(
     user: Reviewer,
     target: str | None = None,
     by: str | None = None,
+    since: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> list[AuditEntry]:
-    """Audit entries, newest first; `target` is kind:key, proposal:ID or token:ID."""
-    return read_audit(store, target=target, user=by, limit=limit, offset=offset)
+    """Audit entries, newest first; `target` is kind:key, revision:N, proposal:ID or token:ID."""
+    return read_audit(store, target=target, user=by, since=since, limit=limit, offset=offset)
