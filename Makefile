@@ -61,7 +61,7 @@ typecheck: $(DEV_STAMP)
 test: $(DEV_STAMP) system-deps services web-assets
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2 --dist loadgroup
 
 clean:
 	rm -rf $(VENV) .plantarch demo-out .pytest_cache .mypy_cache .ruff_cache $(WEB_BUNDLE) web/node_modules
