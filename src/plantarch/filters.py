@@ -79,13 +79,15 @@ class FilterSet:
 
 
 def _convert(f: Filter, value: Any) -> Any:
+    if f.type == "int" and isinstance(value, int) and not isinstance(value, bool):
+        return _in_range(f, value)
     if f.type == "str" or not isinstance(value, str):
         return value
     try:
         if f.type == "float":
             return float(value)
         if f.type == "int":
-            return int(value)
+            return _in_range(f, int(value))
     except ValueError:
         raise InputError(f"filter '{f.name}' needs a number, got {value!r}", field=f.name) from None
     lowered = value.lower()
@@ -94,6 +96,13 @@ def _convert(f: Filter, value: Any) -> Any:
     if lowered in ("false", "no", "0"):
         return False
     raise InputError(f"filter '{f.name}' needs true or false, got {value!r}", field=f.name)
+
+
+def _in_range(f: Filter, number: int) -> int:
+    # SQLite and PostgreSQL hold 64-bit integers; a bigger number must not reach the driver.
+    if not -(2**63) <= number < 2**63:
+        raise InputError(f"filter '{f.name}' is out of range: {number}", field=f.name)
+    return number
 
 
 def _field(table: Table, name: str, type_: ValueType) -> ColumnElement[Any]:
