@@ -53,7 +53,7 @@ def serve(
     workspace: WorkspaceOption = None,
     database: DatabaseOption = None,
 ) -> None:
-    """Serve the REST API (OpenAPI at /docs); a non-loopback address needs API tokens to exist."""
+    """Serve the REST API (OpenAPI at /docs) and the web UI; a non-loopback host needs API tokens."""
     import uvicorn
 
     from plantarch.api.app import SETTINGS_ENV, create_app
