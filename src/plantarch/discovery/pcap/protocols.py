@@ -15,24 +15,6 @@ from dataclasses import dataclass
 ETHERTYPE_PROTOCOLS = {0x8892: "profinet", 0x88B8: "goose", 0x88A4: "ethercat"}
 """Layer-2 industrial protocols by ethertype."""
 
-CANONICAL = (
-    "modbus",
-    "s7comm",
-    "enip",
-    "opcua",
-    "bacnet",
-    "iec104",
-    "dnp3",
-    "mqtt",
-    "hart-ip",
-    "ads",
-    "fins",
-    "mms",
-    "goose",
-    "profinet",
-    "ethercat",
-)
-"""Canonical industrial protocol ids used in JSON and in the model."""
 
 TCP_PORTS: dict[str, frozenset[int]] = {
     "modbus": frozenset({502}),
