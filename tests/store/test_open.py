@@ -76,3 +76,31 @@ def test_workspace_under_a_file_fails_cleanly(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
     with pytest.raises(StoreUnavailable, match="cannot use workspace"):
         open_store(workspace=tmp_path / "file" / "ws")
+
+
+def test_bulk_change_sets_refresh_postgresql_statistics(store: Store) -> None:
+    if store.dialect != "postgresql":
+        pytest.skip("table statistics are refreshed on PostgreSQL only")
+    from sqlalchemy import text
+
+    from plantarch.model import Flow, System
+    from plantarch.store.tables import OBJECT_TABLES
+
+    store.analyze_after = 50
+    flows = OBJECT_TABLES["flow"].name
+
+    def analysed() -> object:
+        with store.engine.connect() as conn:
+            return conn.execute(
+                text("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = :t"), {"t": flows}
+            ).scalar()
+
+    with store.change(author="t", reason="small") as cs:
+        cs.put(System(key="a", name="A", kind="plc"))
+        cs.put(System(key="b", name="B", kind="hmi"))
+        cs.put(Flow(key="f0", source="b", target="a"))
+    assert analysed() is None
+    with store.change(author="t", reason="bulk") as cs:
+        for i in range(1, 60):
+            cs.put(Flow(key=f"f{i}", source="b", target="a", port=i))
+    assert analysed() is not None

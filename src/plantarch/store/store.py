@@ -18,13 +18,15 @@ from plantarch.store import repository as repo
 from plantarch.store.changeset import ChangeSet
 from plantarch.store.engine import connect, redacted
 from plantarch.store.history import Change, ChangeSetInfo, diff_revisions, latest_revision, list_history
-from plantarch.store.tables import metadata
+from plantarch.store.tables import OBJECT_TABLES, metadata
 
 
 class Store:
     """The model store on one database: typed reads, change sets for writes, history and diff."""
 
     metadata: MetaData = metadata
+    analyze_after: int = 10_000
+    """On PostgreSQL, a change set touching at least this many objects refreshes the tables' statistics."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -51,6 +53,7 @@ class Store:
                 cs.flush()
                 cs.write_audit()
                 session.commit()
+                self._refresh_statistics(cs)
             except OperationalError as exc:
                 session.rollback()
                 cs.revision = None
@@ -60,6 +63,19 @@ class Store:
                 session.rollback()
                 cs.revision = None
                 raise
+
+    def _refresh_statistics(self, cs: ChangeSet) -> None:
+        # PostgreSQL plans from table statistics; after a bulk import they are stale (and autovacuum may
+        # be off), which turns indexed lookups into sequential scans of millions of flows.
+        if self.dialect != "postgresql" or sum(cs.counts.values()) < self.analyze_after:
+            return
+        kinds = sorted({kind for (_op, kind), n in cs.tally.items() if n})
+        with self._write_engine.connect() as conn:
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            for kind in kinds:
+                table = OBJECT_TABLES.get(kind)
+                if table is not None:
+                    conn.exec_driver_sql(f'ANALYZE "{table.name}"')
 
     def get(self, kind: str, key: str) -> ModelObject | None:
         """The object of `kind` with `key`, or None."""
