@@ -74,7 +74,19 @@ def create_store_engine(url: URL) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30})
         _sqlite_pragmas(engine)
         return engine
-    return create_engine(url, connect_args={"connect_timeout": 5}, pool_pre_ping=True)
+    # A server answers requests from a thread pool: keep enough connections open that a burst does
+    # not open and close overflow connections per request (a new PostgreSQL backend costs milliseconds).
+    return create_engine(
+        url,
+        connect_args={"connect_timeout": 5},
+        pool_pre_ping=True,
+        pool_size=PG_POOL_SIZE,
+        max_overflow=PG_POOL_SIZE,
+    )
+
+
+PG_POOL_SIZE = 20
+"""Connections a PostgreSQL store keeps open per process (and as many again in a burst)."""
 
 
 def alembic_config(engine_url: URL | None = None) -> Config:
