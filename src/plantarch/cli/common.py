@@ -56,6 +56,9 @@ AuthorOption = Annotated[
         show_default=False,
     ),
 ]
+DryRunOption = Annotated[
+    bool, typer.Option("--dry-run", help="Show what the source sees without writing to the store.")
+]
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from rich.table import Table
 from plantarch.cli.common import (
     AuthorOption,
     DatabaseOption,
+    DryRunOption,
     FormatOption,
     OutputFormat,
     WorkspaceOption,
@@ -30,9 +31,6 @@ if TYPE_CHECKING:
     from plantarch.analysis.drift import DriftReport
 
 FilesArg = Annotated[list[Path], typer.Argument(help="Capture files: pcap, pcapng, optionally .gz.")]
-DryRunOption = Annotated[
-    bool, typer.Option("--dry-run", help="Show what the capture shows without writing to the store.")
-]
 
 
 def batch_json(batch: ObservationBatch, result: dict[str, Any] | None, dry_run: bool) -> dict[str, Any]:
@@ -103,14 +101,9 @@ def _report(batch: ObservationBatch, result: Any, fmt: OutputFormat, dry_run: bo
     _print_batch(batch)
     if result is None:
         console.print("dry run: nothing written")
-    elif result.revision is None:
-        console.print("nothing changed: the inventory already holds everything observed")
     else:
-        parts = [
-            f"{kind}s {n['created']} created, {n['updated']} updated, {n['unchanged']} unchanged"
-            for kind, n in result.counts().items()
-        ]
-        console.print(f"revision {result.revision}: " + "; ".join(parts))
+        for line in result.outcome_lines():
+            console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 def discover_pcap_command(

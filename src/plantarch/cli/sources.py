@@ -11,6 +11,7 @@ from rich.table import Table
 from plantarch.cli.common import (
     AuthorOption,
     DatabaseOption,
+    DryRunOption,
     FormatOption,
     OutputFormat,
     WorkspaceOption,
@@ -27,9 +28,6 @@ from plantarch.discovery.reconcile import ReconcileResult, reconcile
 from plantarch.discovery.registry import get_source
 from plantarch.errors import InputError
 
-DryRunOption = Annotated[
-    bool, typer.Option("--dry-run", help="Show what the source sees without writing to the store.")
-]
 UsernameOption = Annotated[str | None, typer.Option("--username", help="User name for the session.")]
 TimeoutOption = Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds to wait for an answer.")]
 
@@ -88,21 +86,9 @@ def _report(
         _say("dry run: nothing written")
     elif not any(b.hosts or b.systems or b.flows for b in batches):
         _say("nothing to record: the source describes no hosts, systems or flows (see the summary)")
-    elif result.revision is None:
-        _say("nothing changed: the inventory already holds everything observed")
     else:
-        parts = [
-            f"{kind}s {n['created']} created, {n['updated']} updated, {n['unchanged']} unchanged"
-            for kind, n in result.counts().items()
-        ]
-        _say(f"revision {result.revision}: " + "; ".join(parts))
-    if result and result.conflicts:
-        _say(f"{len(result.conflicts)} values disagree between sources (the most trusted is kept):")
-        for c in result.conflicts[:20]:
-            others = ", ".join(f"{v.source}={v.value!r}" for v in c.values if v.source != c.source)
-            _say(f"  {c.kind} {c.key} {c.field}: {c.value!r} ({c.source}); {others}")
-        if len(result.conflicts) > 20:
-            _say(f"  ... and {len(result.conflicts) - 20} more (--format json lists them all)")
+        for line in result.outcome_lines():
+            _say(line)
 
 
 def _discover(

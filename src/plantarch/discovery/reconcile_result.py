@@ -39,6 +39,27 @@ class ReconcileResult(BaseModel):
         """True when the inventory changed."""
         return any(self.created.values()) or any(self.updated.values())
 
+    def outcome_lines(self, most_conflicts: int = 20) -> list[str]:
+        """What the change set did, for people: the revision and counts, then values sources disagree on."""
+        if self.revision is None:
+            lines = ["nothing changed: the inventory already holds everything observed"]
+        else:
+            parts = [
+                f"{kind}s {n['created']} created, {n['updated']} updated, {n['unchanged']} unchanged"
+                for kind, n in self.counts().items()
+            ]
+            lines = [f"revision {self.revision}: " + "; ".join(parts)]
+        if self.conflicts:
+            lines.append(f"{len(self.conflicts)} values disagree between sources (the most trusted is kept):")
+            for c in self.conflicts[:most_conflicts]:
+                others = ", ".join(f"{v.source}={v.value!r}" for v in c.values if v.source != c.source)
+                lines.append(f"  {c.kind} {c.key} {c.field}: {c.value!r} ({c.source}); {others}")
+            if len(self.conflicts) > most_conflicts:
+                lines.append(
+                    f"  ... and {len(self.conflicts) - most_conflicts} more (--format json lists them all)"
+                )
+        return lines
+
     def counts(self) -> dict[str, dict[str, int]]:
         """How many objects of each kind were created, updated and left as they were."""
         kinds = sorted(set(self.created) | set(self.updated) | set(self.unchanged))
