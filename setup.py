@@ -1,14 +1,14 @@
-"""Build the optional compiled pcap record walk; everything else is configured in pyproject.toml."""
+"""Build the optional compiled per-packet hot path of pcap discovery; everything else is configured in pyproject.toml."""
 
 from setuptools import Extension, setup
 
 setup(
     ext_modules=[
         Extension(
-            "plantarch.discovery.pcap._walk",
-            sources=["src/plantarch/discovery/pcap/_walk.c"],
-            optional=True,  # without a compiler the pure-Python walk in reader.py is used
-            extra_compile_args=["-O2"],
+            "plantarch.discovery.pcap._packets",
+            sources=["src/plantarch/discovery/pcap/_packets.c"],
+            optional=True,  # without a compiler the numpy/pure-Python twins are used
+            extra_compile_args=["-O2", "-ffp-contract=off"],
         )
     ]
 )

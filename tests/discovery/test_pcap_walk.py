@@ -1,4 +1,4 @@
-"""The compiled pcap record walk gives byte-identical blocks and identical damage to the pure-Python walk."""
+"""The compiled pcap record index gives byte-identical blocks and identical damage to the Python one."""
 
 from __future__ import annotations
 
@@ -9,16 +9,17 @@ import numpy as np
 import pytest
 
 from plantarch.discovery.pcap import reader
-from plantarch.discovery.pcap.reader import CaptureReader, walk_pcap_records_python
+from plantarch.discovery.pcap.compiled import native
+from plantarch.discovery.pcap.reader import CaptureReader, index_pcap_records_python
 
 pytestmark = pytest.mark.skipif(
-    reader._walk is None, reason="the optional C extension plantarch.discovery.pcap._walk is not built"
+    native is None, reason="the optional C extension plantarch.discovery.pcap._packets is not built"
 )
 
 
-def _read(path: Path, walk: object, monkeypatch: pytest.MonkeyPatch, chunk: int) -> tuple[list[bytes], str]:
+def _read(path: Path, index: object, monkeypatch: pytest.MonkeyPatch, chunk: int) -> tuple[list[bytes], str]:
     """Every block's arrays and packet bytes, plus the damage, read with the given walk."""
-    monkeypatch.setattr(reader, "walk_pcap_records", walk)
+    monkeypatch.setattr(reader, "index_pcap_records", index)
     rd = CaptureReader(path, chunk_bytes=chunk)
     out: list[bytes] = []
     for b in rd.blocks():
@@ -36,8 +37,8 @@ def _captures(shared_data: Path) -> list[Path]:
 
 
 def _same(path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int = 1 << 20) -> str:
-    fast = _read(path, reader.walk_pcap_records_compiled, monkeypatch, chunk)
-    slow = _read(path, walk_pcap_records_python, monkeypatch, chunk)
+    fast = _read(path, reader.index_pcap_records_compiled, monkeypatch, chunk)
+    slow = _read(path, index_pcap_records_python, monkeypatch, chunk)
     assert fast == slow, path.name
     return fast[1]
 
@@ -81,14 +82,15 @@ def test_damaged_captures_stop_at_the_same_offset_with_the_same_error(
     assert {"capture", "record"} <= reasons  # truncation and corrupt-length damage were both exercised
 
 
-def test_walk_functions_agree_on_random_bytes() -> None:
+def test_index_functions_agree_on_random_bytes() -> None:
     rng = np.random.default_rng(3)
     for _ in range(200):
-        data = rng.integers(0, 256, size=int(rng.integers(0, 400)), dtype=np.uint8)
+        data = rng.integers(0, 256, size=int(rng.integers(16, 400)), dtype=np.uint8)
         data[8::24] = rng.integers(0, 40, size=data[8::24].shape[0], dtype=np.uint8)
-        buf = memoryview(data.tobytes())
         for endian in "<>":
-            n = int(rng.integers(0, len(buf) + 1))
-            fast = reader.walk_pcap_records_compiled(buf, n, endian)
-            slow = walk_pcap_records_python(buf, n, endian)
-            assert fast[0].tolist() == slow[0].tolist() and fast[1] == slow[1]
+            n = int(rng.integers(0, len(data) + 1))
+            for scale in (1e-6, 1e-9):
+                fast = reader.index_pcap_records_compiled(data, n, endian, scale)
+                slow = index_pcap_records_python(data, n, endian, scale)
+                assert [a.tobytes() for a in fast[:4]] == [a.tobytes() for a in slow[:4]]
+                assert fast[4] == slow[4]

@@ -1,4 +1,9 @@
-"""Vectorised header decoding: link layer, VLAN tags, IPv4/IPv6, TCP/UDP and ARP for a whole block."""
+"""Header decoding for a whole block: link layer, VLAN tags, IPv4/IPv6, TCP/UDP.
+
+Two implementations with identical results: one loop in the optional C extension (`_packets.decode`)
+and vectorised numpy gathers (`decode_numpy`), used when the extension is not built and as the
+reference the tests compare the compiled one with.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from plantarch.discovery.pcap.reader import LINK_ETHERNET, LINK_NULL, LINK_SLL, LINK_SLL2, PacketBlock
+from plantarch.discovery.pcap.compiled import native as _packets
+from plantarch.discovery.pcap.reader import (
+    LINK_ETHERNET,
+    LINK_NULL,
+    LINK_SLL,
+    LINK_SLL2,
+    PacketBlock,
+)
 
 I64 = npt.NDArray[np.int64]
 U64 = npt.NDArray[np.uint64]
@@ -83,7 +95,37 @@ WINDOW = 96
 flags fit; only IPv6 extension headers can reach past it, and those packets are decoded in place."""
 
 
-def decode(block: PacketBlock) -> DecodedBlock:
+WORDS = (
+    "src_mac", "dst_mac", "ethertype", "vlan", "l3", "ip_version", "src_ip4", "dst_ip4", "proto", "sport",
+    "dport", "tcp_flags", "payload_off", "payload_len",
+)  # fmt: skip
+"""The 64-bit fields the compiled decoder writes, in its row order."""
+FLAGS = ("has_mac", "fragment", "cut")
+"""The boolean fields the compiled decoder writes, in its row order."""
+
+
+def decode_compiled(block: PacketBlock) -> DecodedBlock:
+    """Decode the headers of every packet in `block` in the C extension (one pass, no gathers)."""
+    if _packets is None:
+        raise RuntimeError("the compiled hot path (plantarch.discovery.pcap._packets) is not built")
+    n = block.count
+    words = np.empty((len(WORDS), n), dtype=np.int64)
+    flags = np.empty((len(FLAGS), n), dtype=np.uint8)
+    contiguous = np.ascontiguousarray
+    offsets, caplen, linktype = (
+        contiguous(block.offsets),
+        contiguous(block.caplen),
+        contiguous(block.linktype),
+    )
+    _packets.decode(block.data, offsets, caplen, linktype, words, flags)
+    fields: dict[str, Any] = dict(zip(WORDS, words, strict=True))
+    fields["src_mac"] = fields["src_mac"].view(np.uint64)
+    fields["dst_mac"] = fields["dst_mac"].view(np.uint64)
+    fields.update(zip(FLAGS, flags.view(np.bool_), strict=True))
+    return DecodedBlock(block=block, **fields)
+
+
+def decode_numpy(block: PacketBlock) -> DecodedBlock:
     """Decode the headers of every packet in `block` with numpy gathers (no per-packet Python).
 
     Each packet's first WINDOW bytes are first copied into one compact matrix, so the dozens of field
@@ -106,6 +148,9 @@ def decode(block: PacketBlock) -> DecodedBlock:
     del out["l4"]
     return DecodedBlock(block=block, **out)
 
+
+decode = decode_compiled if _packets is not None else decode_numpy
+"""The decoder in use: compiled when the optional extension was built, numpy otherwise."""
 
 POSITIONS = ("l3", "l4", "payload_off")
 """Fields that are byte positions (moved from compact to chunk coordinates)."""

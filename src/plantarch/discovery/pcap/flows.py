@@ -1,5 +1,11 @@
-"""Vectorised flow aggregation: per block, group packets into bidirectional flows and merge them
-into a flow table whose size depends on the number of flows, never on the number of packets."""
+"""Flow aggregation: per block, group packets into bidirectional flows and merge them into a flow
+table whose size depends on the number of flows, never on the number of packets.
+
+Two implementations with the same result: one pass over the packets with an open-addressing hash
+table in the optional C extension (`_packets.aggregate`), and vectorised numpy grouping (one sort per
+block), used when the extension is not built and as the reference the tests compare with. Only the
+order in which flows are numbered differs: first appearance (compiled) or key-hash order (numpy).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ from typing import ClassVar
 import numpy as np
 import numpy.typing as npt
 
+from plantarch.discovery.pcap.compiled import native as _packets
 from plantarch.discovery.pcap.decoder import (
     ETH_ARP,
     ETH_IPV4,
@@ -84,28 +91,41 @@ class FlowColumns:
     mac_b: npt.NDArray[np.int64]
     vlan: npt.NDArray[np.int64]
     sampled: npt.NDArray[np.int64]
+    """Payload samples kept so far."""
+    key: npt.NDArray[np.int64]
+    """kind, protocol and both ports packed in 64 bits (the compiled hash table's third key part)."""
+    INTERNAL = ("sampled", "key")
 
     def __init__(self) -> None:
         self.size = 0
         self.capacity = 1024
-        for name in (*self.NAMES, "sampled"):
+        for name in (*self.NAMES, *self.INTERNAL):
             dtype = np.float64 if name in self.FLOATS else np.int64
             setattr(self, name, np.full(self.capacity, self.DEFAULTS.get(name, 0), dtype=dtype))
 
     def append(self, **values: npt.NDArray[np.int64] | npt.NDArray[np.float64]) -> None:
         """Add rows: the given columns take the values, the others their defaults."""
         count = len(next(iter(values.values())))
-        if self.size + count > self.capacity:
-            while self.size + count > self.capacity:
-                self.capacity *= 2
-            for name in (*self.NAMES, "sampled"):
-                old = getattr(self, name)
-                grown = np.full(self.capacity, self.DEFAULTS.get(name, 0), dtype=old.dtype)
-                grown[: self.size] = old[: self.size]
-                setattr(self, name, grown)
+        self.reserve(count)
         for name, value in values.items():
             getattr(self, name)[self.size : self.size + count] = value
         self.size += count
+
+    def reserve(self, count: int) -> None:
+        """Make room for `count` more rows without moving `size`."""
+        if self.size + count <= self.capacity:
+            return
+        while self.size + count > self.capacity:
+            self.capacity *= 2
+        for name in (*self.NAMES, *self.INTERNAL):
+            old = getattr(self, name)
+            grown = np.full(self.capacity, self.DEFAULTS.get(name, 0), dtype=old.dtype)
+            grown[: self.size] = old[: self.size]
+            setattr(self, name, grown)
+
+    def as_tuple(self) -> tuple[npt.NDArray[np.int64] | npt.NDArray[np.float64], ...]:
+        """Every column in the compiled aggregation's order (NAMES, then the internal ones)."""
+        return tuple(getattr(self, name) for name in (*self.NAMES, *self.INTERNAL))
 
 
 @dataclass
@@ -114,7 +134,11 @@ class FlowTable:
 
     columns: FlowColumns = field(default_factory=lambda: FlowColumns())
     index: dict[tuple[int, int, int], int] = field(default_factory=dict)
-    """(address a, address b, kind|proto|ports) -> flow number in `columns`."""
+    """(address a, address b, kind|proto|ports) -> flow number in `columns` (numpy aggregation)."""
+    slots: npt.NDArray[np.int64] = field(default_factory=lambda: np.full(1024, -1, dtype=np.int64))
+    """Open-addressing hash slots holding flow numbers (compiled aggregation; -1 = empty)."""
+    compiled: bool = _packets is not None
+    """Aggregate in the C extension (when built); False selects the numpy implementation."""
     samples: list[list[tuple[int, bytes]]] = field(default_factory=list)
     arp: dict[int, tuple[int, float, float]] = field(default_factory=dict)
     """IPv4 address -> (MAC, first seen, last seen) announced by ARP (sender fields)."""
@@ -168,7 +192,10 @@ class FlowTable:
         self.first_ts = ts_min if self.first_ts is None else min(self.first_ts, ts_min)
         self.last_ts = ts_max if self.last_ts is None else max(self.last_ts, ts_max)
         self._arp(dec)
-        self._aggregate(dec)
+        if self.compiled:
+            self._aggregate_compiled(dec)
+        else:
+            self._aggregate_numpy(dec)
 
     def _v6_addresses(self, dec: DecodedBlock, idx: npt.NDArray[np.int64], at: int) -> npt.NDArray[np.int64]:
         rows = dec.block.data[(dec.l3[idx] + at)[:, None] + np.arange(16)]
@@ -213,7 +240,45 @@ class FlowTable:
             else:
                 self.arp[ip_v] = (known[0], min(known[1], tf), max(known[2], tl))
 
-    def _aggregate(self, dec: DecodedBlock) -> None:
+    def _aggregate_compiled(self, dec: DecodedBlock) -> None:
+        assert _packets is not None
+        blk = dec.block
+        n = blk.count
+        size = len(self.samples)
+        self.columns.reserve(n)
+        if self.slots.shape[0] < 2 * (size + n):
+            slots = 1 << int(2 * (size + n) - 1).bit_length()
+            self.slots = np.empty(slots, dtype=np.int64)
+            c = self.columns
+            _packets.index_flows(self.slots, c.addr_a, c.addr_b, c.key, size)
+        src_v6: npt.NDArray[np.int64] | None = None
+        dst_v6: npt.NDArray[np.int64] | None = None
+        v6 = np.flatnonzero(dec.ip_version == 6)
+        if v6.shape[0]:
+            src_v6 = np.zeros(n, dtype=np.int64)
+            dst_v6 = np.zeros(n, dtype=np.int64)
+            src_v6[v6] = self._v6_addresses(dec, v6, 8)
+            dst_v6[v6] = self._v6_addresses(dec, v6, 24)
+        contiguous = np.ascontiguousarray
+        packets = (
+            dec.ip_version, dec.has_mac, dec.ethertype, dec.src_ip4, dec.dst_ip4, dec.src_mac, dec.dst_mac,
+            dec.proto, dec.sport, dec.dport, dec.tcp_flags, dec.vlan, dec.payload_off, dec.payload_len,
+            blk.wirelen, blk.ts, src_v6, dst_v6,
+        )  # fmt: skip
+        size, other = _packets.aggregate(
+            tuple(None if p is None else contiguous(p) for p in packets),
+            self.columns.as_tuple(),
+            self.slots,
+            size,
+            self.samples,
+            blk.data,
+            SAMPLES_PER_FLOW,
+            SAMPLE_BYTES,
+        )
+        self.columns.size = size
+        self.other_packets += other
+
+    def _aggregate_numpy(self, dec: DecodedBlock) -> None:
         blk = dec.block
         is_ip = dec.ip_version > 0
         is_l2 = (~is_ip) & dec.has_mac & ~np.isin(dec.ethertype, (ETH_ARP, ETH_IPV4, ETH_IPV6))
@@ -300,6 +365,7 @@ class FlowTable:
                 last=t_last[new],
                 first_dir=direction[starts[new]],
                 vlan=vlan[new],
+                key=k3n,
             )
         c = self.columns
         c.packets_ab[ids] += pk_all - pk_ba

@@ -1,7 +1,7 @@
 """Streamed capture reading: pcap and pcapng (optionally gzip-compressed) in large chunks.
 
 Each chunk becomes a `PacketBlock`: the raw bytes plus numpy arrays of per-packet offsets, lengths,
-timestamps and link types. The pcap record walk runs in an optional C extension (`_walk`, built by
+timestamps and link types. The pcap record walk runs in an optional C extension (`_packets`, built by
 `pip install` when a compiler is present) with a pure-Python fallback giving identical results; every
 other field is gathered with vectorised numpy indexing.
 """
@@ -18,12 +18,8 @@ from typing import BinaryIO
 import numpy as np
 import numpy.typing as npt
 
+from plantarch.discovery.pcap.compiled import native as _packets
 from plantarch.errors import InputError
-
-try:
-    from plantarch.discovery.pcap import _walk
-except ImportError:  # no compiler at install time: the pure-Python walk below is used
-    _walk = None  # type: ignore[assignment]
 
 CHUNK_BYTES = 32 * 1024 * 1024
 """How much of the capture is held in memory at once (plus at most one partial record)."""
@@ -66,16 +62,38 @@ def walk_pcap_records_python(raw: memoryview, n: int, endian: str) -> tuple[IntA
     return np.asarray(offs, dtype=np.int64), off
 
 
-def walk_pcap_records_compiled(raw: memoryview, n: int, endian: str) -> tuple[IntArray, int]:
-    """Same as `walk_pcap_records_python`, in the optional C extension (about 100x faster)."""
-    if _walk is None:
-        raise RuntimeError("the compiled pcap walk (plantarch.discovery.pcap._walk) is not built")
-    packed, off = _walk.walk_pcap(raw, n, endian == ">")
-    return np.frombuffer(packed, dtype=np.int64), int(off)
+RecordIndex = tuple[IntArray, IntArray, IntArray, npt.NDArray[np.float64], int]
+"""Per record: data offset, captured length, original length, timestamp; then where the walk stopped."""
 
 
-walk_pcap_records = walk_pcap_records_compiled if _walk is not None else walk_pcap_records_python
-"""The record walk in use: compiled when the optional extension was built, pure Python otherwise."""
+def index_pcap_records_python(data: npt.NDArray[np.uint8], n: int, endian: str, scale: float) -> RecordIndex:
+    """The records of a pcap chunk (pure-Python walk, numpy header gather)."""
+    start, stop = walk_pcap_records_python(memoryview(data), n, endian)  # type: ignore[arg-type]
+    rows = np.lib.stride_tricks.as_strided(data, shape=(data.shape[0] - 15, 16), strides=(1, 1))
+    head = rows[start].view(np.dtype(endian + "u4")).astype(np.int64)  # (n, 4): sec, frac, incl, orig
+    ts = head[:, 0].astype(np.float64) + head[:, 1].astype(np.float64) * scale
+    return start + 16, head[:, 2].copy(), head[:, 3].copy(), ts, stop
+
+
+def index_pcap_records_compiled(
+    data: npt.NDArray[np.uint8], n: int, endian: str, scale: float
+) -> RecordIndex:
+    """Same as `index_pcap_records_python`, in one pass of the optional C extension."""
+    if _packets is None:
+        raise RuntimeError("the compiled hot path (plantarch.discovery.pcap._packets) is not built")
+    offsets, caplen, wirelen, ts, stop = _packets.index_pcap(data, n, endian == ">", scale)
+    i64 = np.int64
+    return (
+        np.frombuffer(offsets, dtype=i64),
+        np.frombuffer(caplen, dtype=i64),
+        np.frombuffer(wirelen, dtype=i64),
+        np.frombuffer(ts, dtype=np.float64),
+        int(stop),
+    )
+
+
+index_pcap_records = index_pcap_records_compiled if _packets is not None else index_pcap_records_python
+"""The record index in use: compiled when the optional extension was built, Python/numpy otherwise."""
 
 
 @dataclass
@@ -138,6 +156,7 @@ class CaptureReader:
     bytes_read: int = 0
     size: int = 0
     _interfaces: list[_Interface] = field(default_factory=list)
+    _buffer: npt.NDArray[np.uint8] | None = None
 
     def _open(self) -> BinaryIO:
         raw = self.path.open("rb")
@@ -149,7 +168,11 @@ class CaptureReader:
         return raw
 
     def blocks(self) -> Iterator[PacketBlock]:
-        """Yield packet blocks until the end of the file or the first damage."""
+        """Yield packet blocks until the end of the file or the first damage.
+
+        A pcap block's `data` is the reader's chunk buffer, reused for the next block: use (or copy)
+        each block before asking for the next one.
+        """
         try:
             self.size = self.path.stat().st_size
         except OSError as exc:
@@ -200,7 +223,6 @@ class CaptureReader:
             return
         max_record = max(MAX_RECORD, snaplen if snaplen < 0x4000000 else 0)
         hdr = struct.Struct(endian + "I")
-        dt = np.dtype(endian + "u4")
         base = 24
         leftover = b""
         while True:
@@ -208,14 +230,22 @@ class CaptureReader:
             unpack = hdr.unpack_from
             raw = arr.data
             # The hot loop; the length sanity check runs once, after it.
-            offs, off = walk_pcap_records(raw, n, endian)
+            offsets, caplen, wirelen, ts, off = index_pcap_records(arr, n, endian, scale)
             bad: str | None = None
-            if offs.shape[0]:
-                block = self._pcap_block(arr, offs, dt, scale, linktype, base)
+            if offsets.shape[0]:
+                block = PacketBlock(
+                    data=arr,
+                    offsets=offsets,
+                    caplen=caplen,
+                    wirelen=wirelen,
+                    ts=ts,
+                    linktype=np.full(offsets.shape[0], linktype, dtype=np.int64),
+                    file_offset=base,
+                )
                 too_long = np.flatnonzero(block.caplen > max_record)
                 if too_long.shape[0]:
                     first = int(too_long[0])
-                    off = int(offs[first])
+                    off = int(offsets[first]) - 16
                     bad = f"record length {int(block.caplen[first])} exceeds the maximum {max_record}"
                     block = block.head(first)
                 if block.count:
@@ -239,8 +269,15 @@ class CaptureReader:
                 return
 
     def _fill(self, stream: BinaryIO, leftover: bytes) -> tuple[npt.NDArray[np.uint8], int, bool]:
-        """A fresh buffer holding the leftover bytes, the next chunk and zero padding: (buffer, size, eof)."""
-        arr = np.empty(len(leftover) + self.chunk_bytes + PAD, dtype=np.uint8)
+        """The chunk buffer holding the leftover bytes, the next chunk and zero padding: (buffer, size, eof).
+
+        One buffer is reused for the whole file (a fresh 32 MiB buffer per chunk costs the kernel a
+        page fault and a page clear per 4 KiB), so a block's data is only valid until the next block.
+        """
+        need = len(leftover) + self.chunk_bytes + PAD
+        if self._buffer is None or self._buffer.shape[0] < need:
+            self._buffer = np.empty(need, dtype=np.uint8)
+        arr = self._buffer
         arr[: len(leftover)] = np.frombuffer(leftover, dtype=np.uint8)
         view = memoryview(arr)[len(leftover) : len(leftover) + self.chunk_bytes]  # type: ignore[arg-type]
         got = 0
@@ -258,28 +295,6 @@ class CaptureReader:
         n = len(leftover) + got
         arr[n : n + PAD] = 0
         return arr, n, got < self.chunk_bytes
-
-    @staticmethod
-    def _pcap_block(
-        data: npt.NDArray[np.uint8],
-        start: IntArray,
-        dt: np.dtype[np.uint32],
-        scale: float,
-        linktype: int,
-        base: int,
-    ) -> PacketBlock:
-        rows = np.lib.stride_tricks.as_strided(data, shape=(data.shape[0] - 15, 16), strides=(1, 1))
-        head = rows[start].view(dt).astype(np.int64)  # (n, 4): sec, frac, incl, orig
-        ts = head[:, 0].astype(np.float64) + head[:, 1].astype(np.float64) * scale
-        return PacketBlock(
-            data=data,
-            offsets=start + 16,
-            caplen=head[:, 2],
-            wirelen=head[:, 3],
-            ts=ts,
-            linktype=np.full(start.shape[0], linktype, dtype=np.int64),
-            file_offset=base,
-        )
 
     # ---------------------------------------------------------------- pcapng
     def _pcapng(self, stream: BinaryIO, magic: bytes) -> Iterator[PacketBlock]:
