@@ -1,4 +1,5 @@
-"""The compiled pcap record index gives byte-identical blocks and identical damage to the Python one."""
+"""The compiled pcap and pcapng record indexes give byte-identical blocks and identical damage to the
+Python ones."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ pytestmark = pytest.mark.skipif(
 def _read(path: Path, index: object, monkeypatch: pytest.MonkeyPatch, chunk: int) -> tuple[list[bytes], str]:
     """Every block's arrays and packet bytes, plus the damage, read with the given walk."""
     monkeypatch.setattr(reader, "index_pcap_records", index)
+    compiled = index is reader.index_pcap_records_compiled
+    monkeypatch.setattr(reader, "index_pcapng_run", native.index_pcapng if compiled and native else None)
     rd = CaptureReader(path, chunk_bytes=chunk)
     out: list[bytes] = []
     for b in rd.blocks():
@@ -51,7 +54,8 @@ def test_every_shared_capture_reads_identically(
     for path in _captures(shared_data):
         assert _same(path, monkeypatch, chunk) == "None", path.name
         pcap += path.read_bytes()[:4] in reader.PCAP_MAGICS
-    assert pcap >= 5  # most shared captures are classic pcap, the format the compiled walk reads
+    assert pcap >= 5  # both formats are among the shared captures
+    assert len(_captures(shared_data)) - pcap >= 2
 
 
 def test_damaged_captures_stop_at_the_same_offset_with_the_same_error(
@@ -80,6 +84,56 @@ def test_damaged_captures_stop_at_the_same_offset_with_the_same_error(
             for chunk in (1 << 20, 4096):
                 reasons.add(_same(damaged, monkeypatch, chunk).split(": ", 1)[-1].split(" ", 3)[0])
     assert {"capture", "record"} <= reasons  # truncation and corrupt-length damage were both exercised
+
+
+def _pcapng_blocks(raw: bytes) -> list[tuple[int, int, int]]:
+    """(offset, type, length) of every block of a little- or big-endian pcapng file."""
+    endian = "<" if raw[8:12] == b"\x4d\x3c\x2b\x1a" else ">"
+    out, off = [], 0
+    while off + 12 <= len(raw):
+        btype, blen = struct.unpack_from(endian + "II", raw, off)
+        out.append((off, btype, blen))
+        off += blen
+    return out
+
+
+def _spb(frame: bytes) -> bytes:
+    """A pcapng simple packet block (little-endian) holding `frame`."""
+    body = struct.pack("<I", len(frame)) + frame + bytes((4 - len(frame) % 4) % 4)
+    return struct.pack("<II", 3, 12 + len(body)) + body + struct.pack("<I", 12 + len(body))
+
+
+def test_damaged_and_unusual_pcapng_files_read_identically(
+    shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reasons: set[str] = set()
+    pcapngs = [p for p in _captures(shared_data) if p.read_bytes()[:4] == reader.PCAPNG_MAGIC]
+    for path in pcapngs:
+        raw = path.read_bytes()
+        endian = "<" if raw[8:12] == b"\x4d\x3c\x2b\x1a" else ">"
+        packets = [b for b in _pcapng_blocks(raw) if b[1] == 6]
+        third = packets[2][0]
+        variants = {"cut": raw[: len(raw) * 2 // 3], "twice": raw + raw}  # two sections
+        for name, at, value in (
+            ("huge", third + 4, 0x7FFFFFF0),
+            ("odd", third + 4, 30),
+            ("interface", third + 8, 7),
+            ("caplen", third + 20, 0xFFFF),
+            ("tiny", third + 4, 12),
+        ):
+            data = bytearray(raw)
+            struct.pack_into(endian + "I", data, at, value)
+            variants[name] = bytes(data)
+        idb_end = next(off + blen for off, btype, blen in _pcapng_blocks(raw) if btype == 1)
+        frame = raw[packets[0][0] + 28 : packets[0][0] + 28 + 60]
+        if endian == "<":
+            variants["simple"] = raw[:idb_end] + _spb(frame) + raw[idb_end:] + _spb(frame[:14])
+        for name, data in variants.items():
+            damaged = tmp_path / f"{name}-{path.name}"
+            damaged.write_bytes(data)
+            for chunk in (1 << 20, 4096):
+                reasons.add(_same(damaged, monkeypatch, chunk).split(": ", 1)[-1].split(" ", 3)[0])
+    assert {"None", "capture", "block", "packet"} <= reasons
 
 
 def test_index_functions_agree_on_random_bytes() -> None:

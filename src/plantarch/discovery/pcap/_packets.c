@@ -87,6 +87,84 @@ static PyObject *index_pcap(PyObject *self, PyObject *args) {
     return Py_BuildValue("(NNNNK)", o_off, o_cap, o_wire, o_ts, (unsigned long long)off);
 }
 
+/* index_pcapng(buffer, n, off, big_endian, interfaces, max_block)
+ *     -> (offsets, caplen, wirelen, ts_raw, iface: bytes, stop: int)
+ * From `off`, the enhanced (6) and simple (3) packet blocks of one pcapng section, skipping other
+ * block types, as reader.CaptureReader._pcapng_step does one block at a time. It stops, leaving the
+ * block to that Python step, at a section header, an interface description, any invalid block (bad
+ * length, undeclared interface, simple block before any interface) and a block cut by buffer[:n]. */
+static PyObject *index_pcapng(PyObject *self, PyObject *args) {
+    (void)self;
+    Py_buffer view;
+    Py_ssize_t n, start, n_if, max_block;
+    int big;
+    if (!PyArg_ParseTuple(args, "y*nninn", &view, &n, &start, &big, &n_if, &max_block)) return NULL;
+    if (n < 0 || n > view.len || start < 0 || start > n) {
+        PyBuffer_Release(&view);
+        PyErr_SetString(PyExc_ValueError, "n or off is outside the buffer");
+        return NULL;
+    }
+    const unsigned char *p = (const unsigned char *)view.buf;
+    Py_ssize_t cap = ((n - start) / 12 + 1) * (Py_ssize_t)sizeof(int64_t);
+    PyObject *outs[5] = {NULL, NULL, NULL, NULL, NULL};
+    for (int k = 0; k < 5; k++) {
+        outs[k] = PyBytes_FromStringAndSize(NULL, cap);
+        if (outs[k] == NULL) {
+            for (int j = 0; j < k; j++) Py_DECREF(outs[j]);
+            PyBuffer_Release(&view);
+            return NULL;
+        }
+    }
+    int64_t *offs = (int64_t *)PyBytes_AS_STRING(outs[0]), *caps = (int64_t *)PyBytes_AS_STRING(outs[1]);
+    int64_t *wire = (int64_t *)PyBytes_AS_STRING(outs[2]), *iface = (int64_t *)PyBytes_AS_STRING(outs[4]);
+    uint64_t *ts = (uint64_t *)PyBytes_AS_STRING(outs[3]);
+    Py_ssize_t count = 0;
+    uint64_t off = (uint64_t)start, un = (uint64_t)n;
+#define U32(q) (big ? ((uint32_t)(q)[0] << 24 | (uint32_t)(q)[1] << 16 | (uint32_t)(q)[2] << 8 | (q)[3]) \
+                    : ((uint32_t)(q)[3] << 24 | (uint32_t)(q)[2] << 16 | (uint32_t)(q)[1] << 8 | (q)[0]))
+    Py_BEGIN_ALLOW_THREADS
+    while (off + 12 <= un) {
+        const unsigned char *h = p + off;
+        if (h[0] == 0x0A && h[1] == 0x0D && h[2] == 0x0D && h[3] == 0x0A) break; /* section header */
+        uint32_t type = U32(h), blen = U32(h + 4);
+        if (blen < 12 || blen % 4 || (Py_ssize_t)blen > max_block || off + blen > un) break;
+        if (type == 6) {
+            uint32_t if_id = U32(h + 8);
+            if ((Py_ssize_t)if_id >= n_if || blen < 28) break;
+            int64_t room = (int64_t)blen - 32, c = U32(h + 20);
+            offs[count] = (int64_t)off + 28;
+            caps[count] = c < (room > 0 ? room : 0) ? c : (room > 0 ? room : 0);
+            wire[count] = U32(h + 24);
+            ts[count] = (uint64_t)U32(h + 12) << 32 | U32(h + 16);
+            iface[count] = if_id;
+            count++;
+        } else if (type == 3) {
+            if (n_if == 0 || blen < 16) break;
+            int64_t orig = U32(h + 8), room = (int64_t)blen - 16;
+            offs[count] = (int64_t)off + 12;
+            caps[count] = orig < room ? orig : room;
+            wire[count] = orig;
+            ts[count] = 0;
+            iface[count] = 0;
+            count++;
+        } else if (type == 1) {
+            break; /* interface description: Python reads its link type and options */
+        }
+        off += blen;
+    }
+    Py_END_ALLOW_THREADS
+#undef U32
+    PyBuffer_Release(&view);
+    Py_ssize_t used = count * (Py_ssize_t)sizeof(int64_t);
+    for (int k = 0; k < 5; k++) {
+        if (_PyBytes_Resize(&outs[k], used) < 0) {
+            for (int j = 0; j < 5; j++) Py_XDECREF(outs[j]);
+            return NULL;
+        }
+    }
+    return Py_BuildValue("(NNNNNK)", outs[0], outs[1], outs[2], outs[3], outs[4], (unsigned long long)off);
+}
+
 /* ------------------------------------------------------------------------------------ buffers */
 
 /* Borrow a C-contiguous buffer of at least `items` elements of `itemsize` bytes. */
@@ -521,6 +599,8 @@ static PyObject *index_flows(PyObject *self, PyObject *args) {
 static PyMethodDef methods[] = {
     {"index_pcap", index_pcap, METH_VARARGS,
      "Record data offsets, captured/original lengths and timestamps of the pcap records in buffer[:n]."},
+    {"index_pcapng", index_pcapng, METH_VARARGS,
+     "Data offsets, lengths, raw timestamps and interfaces of a pcapng section's packet blocks."},
     {"decode", decode, METH_VARARGS, "Decode the headers of every packet into the words and flags arrays."},
     {"aggregate", aggregate, METH_VARARGS, "Add a decoded block's packets to the flow columns and samples."},
     {"index_flows", index_flows, METH_VARARGS, "Rebuild the flow hash slots for the first size flows."},

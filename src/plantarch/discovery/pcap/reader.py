@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gzip
 import struct
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -94,6 +94,11 @@ def index_pcap_records_compiled(
 
 index_pcap_records = index_pcap_records_compiled if _packets is not None else index_pcap_records_python
 """The record index in use: compiled when the optional extension was built, Python/numpy otherwise."""
+
+index_pcapng_run: Callable[..., tuple[bytes, bytes, bytes, bytes, bytes, int]] | None = (
+    _packets.index_pcapng if _packets is not None else None
+)
+"""Indexes runs of pcapng packet blocks in C (None: every block is read in Python)."""
 
 
 @dataclass
@@ -298,67 +303,38 @@ class CaptureReader:
 
     # ---------------------------------------------------------------- pcapng
     def _pcapng(self, stream: BinaryIO, magic: bytes) -> Iterator[PacketBlock]:
-        self.bytes_read = 0
         leftover = magic
         self.bytes_read = 4
         base = 0
         endian = "<"
         while True:
-            chunk = self._read(stream, self.chunk_bytes)
-            at_eof = len(chunk) < self.chunk_bytes
-            buf = leftover + chunk
-            n = len(buf)
+            arr, n, at_eof = self._fill(stream, leftover)
+            buf = arr.data
             off = 0
-            # per packet: (block offset, data offset, caplen, wirelen, ts, linktype)
-            rec_off: list[int] = []
-            rec_if: list[int] = []
-            simple: list[tuple[int, int, int]] = []  # (index, data offset, orig len) of simple packet blocks
+            records = _PcapngRecords(arr)
             bad: str | None = None
             while off + 12 <= n:
-                if buf[off : off + 4] == PCAPNG_MAGIC:
-                    bom = buf[off + 8 : off + 12]
-                    if bom == b"\x4d\x3c\x2b\x1a":
-                        endian = "<"
-                    elif bom == b"\x1a\x2b\x3c\x4d":
-                        endian = ">"
-                    else:
-                        bad = "section header block has an unknown byte-order magic"
+                if (
+                    index_pcapng_run is not None
+                ):  # runs of packet blocks in C; it stops where Python must look
+                    found = index_pcapng_run(
+                        buf, n, off, endian == ">", len(self._interfaces), MAX_RECORD + 64
+                    )
+                    off = records.add_index(found, endian, self._interfaces)
+                    if off + 12 > n:
                         break
-                    self._interfaces = []
-                btype, blen = struct.unpack_from(endian + "II", buf, off)
-                if blen < 12 or blen % 4 or blen > MAX_RECORD + 64:
-                    bad = f"block length {blen} is invalid (corrupt block header)"
+                step, bad, endian = self._pcapng_step(buf, n, off, endian, records)
+                if bad is not None or not step:
                     break
-                if off + blen > n:
-                    break
-                if btype == 6:
-                    if_id = struct.unpack_from(endian + "I", buf, off + 8)[0]
-                    if if_id >= len(self._interfaces):
-                        bad = f"packet refers to undeclared interface {if_id}"
-                        break
-                    rec_off.append(off)
-                    rec_if.append(if_id)
-                elif btype == 1:
-                    bad = self._interface(buf, off, blen, endian)
-                    if bad:
-                        break
-                elif btype == 3:
-                    if not self._interfaces:
-                        bad = "simple packet block before any interface description"
-                        break
-                    orig = struct.unpack_from(endian + "I", buf, off + 8)[0]
-                    simple.append((len(rec_off), off, orig))
-                    rec_off.append(off)
-                    rec_if.append(0)
-                off += blen
-            if rec_off:
-                yield self._pcapng_block(buf, rec_off, rec_if, simple, endian, base)
+                off += step
+            if records.count:
+                yield records.block(endian, self._interfaces, base)
             if bad is not None:
                 self.damage = CaptureDamage(base + off, bad)
                 return
             if self.damage is not None:
                 return
-            leftover = buf[off:]
+            leftover = arr[off:n].tobytes()
             base += off
             if at_eof:
                 if leftover:
@@ -367,7 +343,41 @@ class CaptureReader:
                     )
                 return
 
-    def _interface(self, buf: bytes, off: int, blen: int, endian: str) -> str | None:
+    def _pcapng_step(
+        self, buf: memoryview, n: int, off: int, endian: str, records: _PcapngRecords
+    ) -> tuple[int, str | None, str]:
+        """Read the block at `off`: (bytes to advance, 0 if it is cut by the chunk end; damage; endian)."""
+        if bytes(buf[off : off + 4]) == PCAPNG_MAGIC:
+            records.flush(endian, self._interfaces)  # the new section may change both
+            bom = bytes(buf[off + 8 : off + 12])
+            if bom == b"\x4d\x3c\x2b\x1a":
+                endian = "<"
+            elif bom == b"\x1a\x2b\x3c\x4d":
+                endian = ">"
+            else:
+                return 0, "section header block has an unknown byte-order magic", endian
+            self._interfaces = []
+        btype, blen = struct.unpack_from(endian + "II", buf, off)
+        if blen < 12 or blen % 4 or blen > MAX_RECORD + 64:
+            return 0, f"block length {blen} is invalid (corrupt block header)", endian
+        if off + blen > n:
+            return 0, None, endian
+        if btype == 6:
+            if_id = struct.unpack_from(endian + "I", buf, off + 8)[0]
+            if if_id >= len(self._interfaces):
+                return 0, f"packet refers to undeclared interface {if_id}", endian
+            records.add(off, if_id, simple=False)
+        elif btype == 1:
+            bad = self._interface(buf, off, blen, endian)
+            if bad:
+                return 0, bad, endian
+        elif btype == 3:
+            if not self._interfaces:
+                return 0, "simple packet block before any interface description", endian
+            records.add(off, 0, simple=True)
+        return blen, None, endian
+
+    def _interface(self, buf: memoryview, off: int, blen: int, endian: str) -> str | None:
         linktype = struct.unpack_from(endian + "H", buf, off + 8)[0]
         if linktype not in SUPPORTED_LINKS:
             return f"interface {len(self._interfaces)} has unknown or unsupported link type {linktype}"
@@ -384,41 +394,91 @@ class CaptureReader:
         self._interfaces.append(_Interface(linktype, tsresol))
         return None
 
-    def _pcapng_block(
+
+class _PcapngRecords:
+    """The packet records of one pcapng chunk, in file order: runs indexed by the C extension and
+    single blocks read in Python (gathered from the chunk with numpy). Timestamps and link types are
+    resolved with the interfaces of the section each record belongs to."""
+
+    def __init__(self, data: npt.NDArray[np.uint8]) -> None:
+        self.data = data
+        self.count = 0
+        self._runs: list[tuple[IntArray, IntArray, IntArray, npt.NDArray[np.float64], IntArray]] = []
+        self._pending: list[tuple[int, int, bool]] = []  # (block offset, interface, simple block)
+
+    def add(self, off: int, iface: int, *, simple: bool) -> None:
+        """One packet block read in Python."""
+        self._pending.append((off, iface, simple))
+        self.count += 1
+
+    def add_index(
+        self, found: tuple[bytes, bytes, bytes, bytes, bytes, int], endian: str, interfaces: list[_Interface]
+    ) -> int:
+        """A run indexed by the C extension; returns where it stopped."""
+        offsets, caplen, wirelen, ts_raw, iface, stop = found
+        if offsets:
+            self.flush(endian, interfaces)
+            i64 = np.int64
+            self._add_run(
+                np.frombuffer(offsets, dtype=i64),
+                np.frombuffer(caplen, dtype=i64),
+                np.frombuffer(wirelen, dtype=i64),
+                np.frombuffer(ts_raw, dtype=np.uint64),
+                np.frombuffer(iface, dtype=i64),
+                interfaces,
+            )
+            self.count += len(offsets) // 8
+        return int(stop)
+
+    def _add_run(
         self,
-        buf: bytes,
-        rec_off: list[int],
-        rec_if: list[int],
-        simple: list[tuple[int, int, int]],
-        endian: str,
-        base: int,
-    ) -> PacketBlock:
-        data = np.frombuffer(buf + bytes(PAD), dtype=np.uint8)
-        start = np.asarray(rec_off, dtype=np.int64)
-        dt = np.dtype(endian + "u4")
-        rows = np.lib.stride_tricks.as_strided(data, shape=(data.shape[0] - 27, 28), strides=(1, 1))
-        head = rows[start].view(dt).astype(np.int64)  # type, len, if, tsh, tsl, cap, orig
-        iface = np.asarray(rec_if, dtype=np.int64)
-        links = np.asarray([i.linktype for i in self._interfaces], dtype=np.int64)
-        resol = np.asarray([i.tsresol for i in self._interfaces], dtype=np.float64)
+        offsets: IntArray,
+        caplen: IntArray,
+        wirelen: IntArray,
+        ts_raw: npt.NDArray[np.uint64],
+        iface: IntArray,
+        interfaces: list[_Interface],
+    ) -> None:
+        links = np.asarray([i.linktype for i in interfaces], dtype=np.int64)
+        resol = np.asarray([i.tsresol for i in interfaces], dtype=np.float64)
+        self._runs.append((offsets, caplen, wirelen, ts_raw.astype(np.float64) * resol[iface], links[iface]))
+
+    def flush(self, endian: str, interfaces: list[_Interface]) -> None:
+        """Gather the blocks read in Python so far (before a new section changes byte order or interfaces)."""
+        if not self._pending:
+            return
+        start = np.asarray([p[0] for p in self._pending], dtype=np.int64)
+        iface = np.asarray([p[1] for p in self._pending], dtype=np.int64)
+        simple = np.asarray([p[2] for p in self._pending], dtype=bool)
+        self._pending = []
+        rows = np.lib.stride_tricks.as_strided(self.data, shape=(self.data.shape[0] - 27, 28), strides=(1, 1))
+        head = (
+            rows[start].view(np.dtype(endian + "u4")).astype(np.int64)
+        )  # type, len, if, tsh, tsl, cap, orig
         ts_raw = (head[:, 3].astype(np.uint64) << np.uint64(32)) | head[:, 4].astype(np.uint64)
-        ts = ts_raw.astype(np.float64) * resol[iface]
-        caplen = head[:, 5].copy()
+        # A caplen running past its block is corruption inside the block: clamp, the walk stays valid.
+        caplen = np.minimum(head[:, 5], np.maximum(head[:, 1] - 32, 0))
         wirelen = head[:, 6].copy()
         offsets = start + 28
-        # A caplen running past its block is corruption inside the block: clamp, the walk stays valid.
-        caplen = np.minimum(caplen, np.maximum(head[:, 1] - 32, 0))
-        for i, off, orig in simple:
-            offsets[i] = off + 12
-            caplen[i] = min(orig, int(head[i, 1]) - 16)
-            wirelen[i] = orig
-            ts[i] = 0.0
+        # Simple packet blocks: original length at +8, data at +12, no timestamp.
+        offsets[simple] = start[simple] + 12
+        caplen[simple] = np.maximum(np.minimum(head[simple, 2], head[simple, 1] - 16), 0)
+        wirelen[simple] = head[simple, 2]
+        ts_raw[simple] = 0
+        self._add_run(offsets, caplen, wirelen, ts_raw, iface, interfaces)
+
+    def block(self, endian: str, interfaces: list[_Interface], base: int) -> PacketBlock:
+        """The chunk's packets as one block."""
+        self.flush(endian, interfaces)
+        offsets, caplen, wirelen, ts, linktype = (
+            np.concatenate(col) for col in zip(*self._runs, strict=True)
+        )
         return PacketBlock(
-            data=data,
+            data=self.data,
             offsets=offsets,
             caplen=caplen,
             wirelen=wirelen,
             ts=ts,
-            linktype=links[iface],
+            linktype=linktype,
             file_offset=base,
         )
