@@ -117,3 +117,22 @@ def test_public_facades_list_their_names_sorted(module: str) -> None:
     names = list(importlib.import_module(module).__all__)
     assert names == sorted(names, key=_isort_key), f"sort {module}.__all__ (ruff --select RUF022 --fix)"
     assert len(set(names)) == len(names), f"{module}.__all__ names something twice"
+
+
+def test_every_package_imports_on_its_own() -> None:
+    """Each package can be imported first, in a fresh interpreter (no circular imports)."""
+    import subprocess
+    import sys
+
+    src = Path(__file__).resolve().parents[1] / "src" / "plantarch"
+    packages = sorted(p.parent.name for p in src.glob("*/__init__.py"))
+    assert "web" in packages and "api" in packages
+    runs = {
+        name: subprocess.Popen(
+            [sys.executable, "-c", f"import plantarch.{name}"], stderr=subprocess.PIPE, text=True
+        )
+        for name in packages
+    }
+    for name, run in runs.items():
+        _, err = run.communicate()
+        assert run.returncode == 0, f"import plantarch.{name} first: {err[-500:]}"

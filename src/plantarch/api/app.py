@@ -27,7 +27,6 @@ from plantarch.api.routes import (
 )
 from plantarch.api.settings import ApiSettings
 from plantarch.store import Store, open_store
-from plantarch.web import install_web
 
 RESOURCE_ROUTERS: tuple[APIRouter, ...] = (
     systems.router,
@@ -79,6 +78,10 @@ def create_app(store_or_settings: Store | ApiSettings, settings: ApiSettings | N
     for router in RESOURCE_ROUTERS:
         api.include_router(router)
     app.include_router(api)
+    # Imported here: the web UI builds on plantarch.api's auth and dependencies, so importing it at module
+    # level made `import plantarch.web` (before plantarch.api) circular.
+    from plantarch.web import install_web
+
     install_web(app)  # the web UI: pages over the same store, library and tokens
     return app
 
