@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pcap_packets import ethernet, ipv4, pcap_bytes, udp, write
+
 from plantarch.discovery.observation import HostObservation
 from plantarch.discovery.pcap.source import discover_pcap
 
@@ -67,3 +69,14 @@ def test_pcap_and_zeek_are_registered_discovery_sources(shared_data: Path) -> No
     assert batch.provenance.source == "pcap" and {f.protocol for f in batch.flows} == {"dnp3"}
     zeek = get_source("zeek").observe(str(shared_data / "zeek/icsnpp-dnp3"))
     assert zeek.provenance.source == "zeek" and {f.protocol for f in zeek.flows} == {"dnp3"}
+
+
+def test_garbage_on_the_netbios_ports_names_nobody(tmp_path: Path) -> None:
+    """A payload on UDP 137/138 that is not first-level encoded gives no name (it used to crash)."""
+    payload = bytes(12) + b"\x20" + b"\xff\x00" * 16 + bytes(20)
+    frames = [
+        ethernet(ipv4("10.0.0.5", "10.0.0.6", 17, udp(137, 137, payload)), 0x0800),
+        ethernet(ipv4("10.0.0.5", "10.0.0.6", 17, udp(138, 138, b"\x11" + bytes(13) + payload)), 0x0800),
+    ]
+    hosts = _hosts(write(tmp_path / "netbios.pcap", pcap_bytes(frames)))
+    assert set(hosts) == {"10.0.0.5", "10.0.0.6"} and not hosts["10.0.0.5"].names

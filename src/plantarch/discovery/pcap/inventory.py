@@ -1,23 +1,43 @@
 """Turn a capture's flow table into hosts and flows: client/server, protocols, roles, names,
-identity, OUI vendor and a suggested Purdue level per host."""
+identity, OUI vendor and a suggested Purdue level per host.
+
+Column-wise: direction, service port, protocol identification and the merge into one flow per
+(src, dst, transport, port, protocol) run in numpy over all flows at once; Python runs per host, per
+merged flow, and per sampled payload that a parser's guard says may name a host or reveal identity."""
 
 from __future__ import annotations
 
-import ipaddress
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from functools import lru_cache
+from dataclasses import dataclass
 from typing import Any
 
-from netaddr import EUI, NotRegisteredError
+import numpy as np
+import numpy.typing as npt
 
 from plantarch.discovery.observation import FlowObservation, HostObservation
+from plantarch.discovery.pcap import hosts as host_facts
 from plantarch.discovery.pcap import names as name_parsers
 from plantarch.discovery.pcap.decoder import ETH_LLC
-from plantarch.discovery.pcap.flows import KIND_L2, FlowState, FlowTable
+from plantarch.discovery.pcap.flow_protocols import (
+    CODE,
+    ETHERNET,
+    OTHER,
+    PROTOCOLS,
+    TCP,
+    TRANSPORTS,
+    UDP,
+    identify_flows,
+)
+from plantarch.discovery.pcap.flows import KIND_L2, FlowTable
+from plantarch.discovery.pcap.hosts import (
+    Host,
+    IdentityHit,
+    NameHit,
+    is_host_address,
+    mac_text,
+    timestamp,
+)
 from plantarch.discovery.pcap.identity import IDENTITY_PROTOCOLS, identify_device
-from plantarch.discovery.pcap.levels import peer_context_level, suggest_level
+from plantarch.discovery.pcap.payloads import Ints, Payloads, identity_guard, name_guard
 from plantarch.discovery.pcap.protocols import (
     ETHERTYPE_PROTOCOLS,
     IT_TCP,
@@ -25,8 +45,9 @@ from plantarch.discovery.pcap.protocols import (
     ROLES,
     TCP_PORTS,
     UDP_PORTS,
-    identify,
 )
+
+__all__ = ["Inventory", "build_inventory", "is_host_address", "mac_text", "merge_flows", "timestamp"]
 
 LLDP = 0x88CC
 KNOWN_PORTS = (
@@ -34,64 +55,11 @@ KNOWN_PORTS = (
     | frozenset(IT_TCP)
     | frozenset(IT_UDP)
 )
-ROUTER_MAC_IPS = 3
-"""A MAC seen with more IP sources than this is a router or firewall: it names no single IP host."""
-
-
-@lru_cache(maxsize=65536)
-def mac_text(mac: int) -> str:
-    """Render a 48-bit MAC as lower-case colon notation."""
-    return ":".join(f"{(mac >> s) & 0xFF:02x}" for s in range(40, -8, -8))
-
-
-@lru_cache(maxsize=4096)
-def oui_vendor(mac: str) -> str | None:
-    """Organisation registered for the MAC's OUI in the IEEE registry (netaddr ships it)."""
-    try:
-        return str(EUI(mac).oui.registration().org)
-    except (NotRegisteredError, ValueError, IndexError):
-        return None
-
-
-@lru_cache(maxsize=65536)
-def is_host_address(address: str) -> bool:
-    """Unicast addresses that can belong to a device (no multicast, broadcast or unspecified)."""
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    if ip.is_multicast or ip.is_unspecified:
-        return False
-    return not (ip.version == 4 and int(ip) == 0xFFFFFFFF)
-
-
-MAX_TIMESTAMP = 253402300799.0
-"""9999-12-31T23:59:59Z: later capture timestamps are corrupt and reported as unknown."""
-
-
-def timestamp(value: float) -> datetime | None:
-    """A capture timestamp as an aware datetime; None when it cannot be a real time."""
-    if not 0.0 <= value <= MAX_TIMESTAMP:
-        return None
-    return datetime.fromtimestamp(value, tz=UTC)
-
-
-_ts = timestamp
-
-
-@dataclass
-class _Host:
-    ip: str | None
-    mac: str | None = None
-    names: set[str] = field(default_factory=set)
-    roles: set[str] = field(default_factory=set)
-    services: set[str] = field(default_factory=set)
-    it_services: set[str] = field(default_factory=set)
-    identity: dict[str, str] = field(default_factory=dict)
-    peers: set[str] = field(default_factory=set)
-    first: float = float("inf")
-    last: float = float("-inf")
-    sent: int = 0
+_KNOWN = np.zeros(65536, dtype=bool)
+_KNOWN[list(KNOWN_PORTS)] = True
+_NAME_PORTS = (("dhcp", (67, 68)), ("dns", (53, 5353, 5355)), ("netbios_ns", (137,)), ("netbios_dgm", (138,)))
+"""names.names_from_udp's choice of parser by the flow's ports, in its order."""
+_FIELDS = frozenset(FlowObservation.model_fields)
 
 
 @dataclass
@@ -103,142 +71,292 @@ class Inventory:
     protocols: dict[str, int]
 
 
-def _server_side(st: FlowState, ident_server: int) -> int:
-    if st.proto == 6 and st.syn_from >= 0:
-        return 1 - st.syn_from
-    if st.proto == 6 and st.synack_from >= 0:
-        return st.synack_from
-    if ident_server >= 0:
-        return ident_server
-    a_known, b_known = st.port_a in KNOWN_PORTS, st.port_b in KNOWN_PORTS
-    if a_known != b_known:
-        return 0 if a_known else 1
-    if (st.port_a < 1024) != (st.port_b < 1024):
-        return 0 if st.port_a < 1024 else 1
-    return 1 - st.first_dir
+@dataclass
+class _Flows:
+    """The flow table's columns, decided: who is client, which port and protocol, the endpoints."""
+
+    n: int
+    l2: npt.NDArray[np.bool_]
+    transport: Ints
+    protocol: Ints
+    confidence: npt.NDArray[np.float64]
+    port: Ints
+    """Server port; 0 when none (layer 2, other IP protocols, port 0)."""
+    ep_a: Ints
+    ep_b: Ints
+    src: Ints
+    dst: Ints
+    texts: list[str]
+    """Address text of each endpoint number."""
+
+
+def _column(table: FlowTable, name: str, n: int) -> Any:
+    return getattr(table.columns, name)[:n]
+
+
+def _decide(table: FlowTable, payloads: Payloads) -> _Flows:
+    n = len(table.samples)
+
+    def col(name: str) -> Ints:
+        return _column(table, name, n)  # type: ignore[no-any-return]
+
+    kind, proto, port_a, port_b = col("kind"), col("proto"), col("port_a"), col("port_b")
+    l2 = kind == KIND_L2
+    transport = np.where(l2, ETHERNET, np.where(proto == 6, TCP, np.where(proto == 17, UDP, OTHER)))
+    ident = identify_flows(transport, port_a, port_b, payloads, table.samples)
+    protocol = ident.protocol.copy()
+    protocol[l2] = 0
+    for ethertype, name in ETHERTYPE_PROTOCOLS.items():
+        protocol[l2 & (proto == ethertype)] = CODE[name]
+    confidence = np.where(protocol > 0, np.where(l2, 1.0, ident.confidence), 0.5)
+    # The server: the handshake, else the payloads, else the better-known port, else the first sender's peer.
+    syn, synack, first_dir = col("syn_from"), col("synack_from"), col("first_dir")
+    tcp = proto == 6
+    known_a, known_b = _KNOWN[port_a], _KNOWN[port_b]
+    low_a, low_b = port_a < 1024, port_b < 1024
+    server = np.select(
+        [tcp & (syn >= 0), tcp & (synack >= 0), ident.server >= 0, known_a != known_b, low_a != low_b],
+        [1 - syn, synack, ident.server, np.where(known_a, 0, 1), np.where(low_a, 0, 1)],
+        1 - first_dir,
+    )
+    client = np.where(l2, first_dir, 1 - server)
+    port = np.where((transport == TCP) | (transport == UDP), np.where(server == 1, port_b, port_a), 0)
+    # Endpoint numbers: IP addresses and MACs of both ends, one number per distinct address.
+    ends: Ints = np.concatenate((col("addr_a"), col("addr_b"))) * 2 + np.tile(l2, 2)
+    keys, inverse = np.unique(ends, return_inverse=True)
+    texts = [mac_text(k >> 1) if k & 1 else table.address(k >> 1) for k in keys.tolist()]
+    ep_a, ep_b = inverse[:n], inverse[n:]
+    src, dst = np.where(client == 0, ep_a, ep_b), np.where(client == 0, ep_b, ep_a)
+    return _Flows(n, l2, transport, protocol, confidence, port, ep_a, ep_b, src, dst, texts)
+
+
+_new = FlowObservation.__new__
+_set = object.__setattr__
+
+
+def _construct(values: dict[str, Any]) -> FlowObservation:
+    """FlowObservation.model_construct(**values) for a complete set of valid fields, as pydantic's
+    model_construct builds it (its per-field default and alias handling costs ~4 µs per flow)."""
+    flow = _new(FlowObservation)
+    _set(flow, "__dict__", values)
+    _set(flow, "__pydantic_fields_set__", set(_FIELDS))
+    _set(flow, "__pydantic_extra__", None)
+    _set(flow, "__pydantic_private__", None)
+    return flow
+
+
+def _merged_flows(table: FlowTable, f: _Flows) -> list[FlowObservation]:
+    """One flow per (src, dst, transport, port, protocol), sorted like the text of those keys."""
+    if not f.n:
+        return []
+    rank = np.empty(len(f.texts), dtype=np.int64)
+    rank[sorted(range(len(f.texts)), key=f.texts.__getitem__)] = np.arange(len(f.texts))
+    order = np.lexsort((f.protocol, f.port, f.transport, rank[f.dst], rank[f.src]))
+    cols = [c[order] for c in (f.src, f.dst, f.transport, f.port, f.protocol)]
+    change = np.zeros(f.n, dtype=bool)
+    change[0] = True
+    for c in cols:
+        change[1:] |= c[1:] != c[:-1]
+    starts = np.flatnonzero(change)
+    packets = _column(table, "packets_ab", f.n) + _column(table, "packets_ba", f.n)
+    size = _column(table, "bytes_ab", f.n) + _column(table, "bytes_ba", f.n)
+    rows = zip(
+        *(c[starts].tolist() for c in cols),
+        np.add.reduceat(packets[order], starts).tolist(),
+        np.add.reduceat(size[order], starts).tolist(),
+        host_facts.timestamps(np.minimum.reduceat(_column(table, "first", f.n)[order], starts)),
+        host_facts.timestamps(np.maximum.reduceat(_column(table, "last", f.n)[order], starts)),
+        np.maximum.reduceat(f.confidence[order], starts).tolist(),
+        strict=True,
+    )
+    texts = f.texts
+    return [
+        _construct({
+            "src": texts[src], "dst": texts[dst], "transport": TRANSPORTS[transport], "port": port or None,
+            "protocol": PROTOCOLS[protocol], "packets": pk, "bytes": by, "first_seen": first,
+            "last_seen": last, "confidence": conf,
+        })
+        for src, dst, transport, port, protocol, pk, by, first, last, conf in rows
+    ]  # fmt: skip
 
 
 def build_inventory(table: FlowTable) -> Inventory:
     """Decide direction, protocol and roles of every flow, then assemble hosts with names and levels."""
-    hosts: dict[str, _Host] = {}
-    ip_macs: dict[str, Counter[str]] = defaultdict(Counter)
-    mac_ips: dict[str, set[str]] = defaultdict(set)
-    merged: dict[tuple[str, str, str, int | None, str | None], list[Any]] = {}
-    protocols: Counter[str] = Counter()
-    name_hits: list[tuple[str, str, str]] = []
-    identities: list[tuple[str, str, dict[str, str]]] = []  # (kind, address, identity)
-    sources: set[str] = set()
-    addr_text: dict[int, str] = {}  # ~hundreds of hosts behind tens of thousands of flows
-
-    def host(address: str, kind: str) -> _Host:
-        h = hosts.get(address)
-        if h is None:
-            h = hosts[address] = _Host(
-                ip=address if kind == "ip" else None, mac=address if kind == "mac" else None
-            )
-        return h
-
-    for st in table.flows:
-        if st.kind == KIND_L2:
-            a, b = mac_text(st.addr_a), mac_text(st.addr_b)
-            client = st.first_dir
-            protocol = ETHERTYPE_PROTOCOLS.get(st.proto)
-            transport, port, confidence = "ethernet", None, 1.0 if protocol else 0.5
-            for direction, payload in st.samples:
-                sender = a if direction == 0 else b
-                if st.proto == LLDP:
-                    name_hits += name_parsers.lldp(payload, sender)
-                elif st.proto == ETH_LLC:
-                    name_hits += name_parsers.cdp(payload, sender)
-                elif protocol:
-                    found = identify_device(protocol, payload)
-                    if found:
-                        identities.append(("mac", sender, found))
-            kinds = ("mac", "mac")
-        else:
-            a = addr_text.get(st.addr_a) or addr_text.setdefault(st.addr_a, table.address(st.addr_a))
-            b = addr_text.get(st.addr_b) or addr_text.setdefault(st.addr_b, table.address(st.addr_b))
-            transport = {6: "tcp", 17: "udp"}.get(st.proto, "other")
-            ident = identify(transport, st.port_a, st.port_b, st.samples) if transport != "other" else None
-            server = _server_side(st, ident.server if ident else -1)
-            client = 1 - server
-            protocol = ident.protocol if ident else None
-            confidence = ident.confidence if ident and ident.protocol else 0.5
-            port = (st.port_b if server == 1 else st.port_a) or None
-            if transport == "other":
-                port = None
-            for direction, payload in st.samples:
-                sender = a if direction == 0 else b
-                if transport == "udp":
-                    name_hits += name_parsers.names_from_udp(st.port_a, st.port_b, payload)
-                if protocol in IDENTITY_PROTOCOLS:
-                    found = identify_device(protocol, payload)
-                    if found:
-                        identities.append(("ip", sender, found))
-            kinds = ("ip", "ip")
-            for addr, mac in ((a, st.mac_a), (b, st.mac_b)):
-                if mac > 0 and not (mac >> 40) & 1:  # no all-zero (loopback) or group MACs
-                    ip_macs[addr][mac_text(mac)] += 1
-                    mac_ips[mac_text(mac)].add(addr)
-        src, dst = (a, b) if client == 0 else (b, a)
-        if protocol:
-            protocols[protocol] += 1
-        key = (src, dst, transport, port, protocol)
-        acc = merged.get(key)
-        if acc is None:
-            merged[key] = [
-                st.packets_ab + st.packets_ba,
-                st.bytes_ab + st.bytes_ba,
-                st.first,
-                st.last,
-                confidence,
-            ]
-        else:
-            acc[0] += st.packets_ab + st.packets_ba
-            acc[1] += st.bytes_ab + st.bytes_ba
-            acc[2], acc[3], acc[4] = min(acc[2], st.first), max(acc[3], st.last), max(acc[4], confidence)
-        sent = {a: st.packets_ab, b: st.packets_ba}
-        for addr, kind in zip((a, b), kinds, strict=True):
-            if (kind == "ip" and not is_host_address(addr)) or (kind == "mac" and int(addr[:2], 16) & 1):
-                continue
-            if sent[addr]:
-                sources.add(addr)
-            h = host(addr, kind)
-            h.first, h.last = min(h.first, st.first), max(h.last, st.last)
-            h.sent += sent[addr]
-            h.peers.add(b if addr == a else a)
-        client_role, server_role = ROLES.get(protocol or "", ("", ""))
-        if protocol and src in hosts:
-            hosts[src].roles.add(client_role)
-        if protocol and dst in hosts and transport != "ethernet":
-            hosts[dst].roles.add(server_role)
-            hosts[dst].services.add(f"{transport}/{port}/{protocol}" if port else f"{transport}/{protocol}")
-        if protocol and confidence <= 0.5:  # named by port only: an IT service
-            if dst in hosts:
-                hosts[dst].it_services.add(protocol)
-                hosts[dst].services.add(f"{transport}/{port}/{protocol}")
-            if src in hosts:
-                hosts[src].it_services.add(protocol)
-    _drop_silent_broadcasts(hosts, sources)
-    _bind_macs(table, hosts, ip_macs, mac_ips)
-    _apply_l2_facts(hosts, identities, name_hits)
-    flows = [
-        FlowObservation.model_construct(
-            src=src, dst=dst, transport=transport, port=port, protocol=protocol, packets=packets, bytes=size,
-            first_seen=_ts(first), last_seen=_ts(last), confidence=confidence,
-        )
-        for (src, dst, transport, port, protocol), (packets, size, first, last, confidence) in sorted(
-            merged.items(), key=_flow_order
-        )
-    ]  # fmt: skip
-    return Inventory(_finish(hosts), flows, dict(sorted(protocols.items())))
+    payloads = Payloads.of(table.samples)
+    f = _decide(table, payloads)
+    hosts, sources, peer_pairs = _hosts(table, f)
+    host_facts.drop_silent_broadcasts(hosts, sources)
+    host_facts.bind_macs(hosts, table.arp, _best_macs(table, f))
+    identities, name_hits = _payload_facts(table, f, payloads)
+    host_facts.apply_l2_facts(hosts, identities, name_hits)
+    counts = np.bincount(f.protocol[f.protocol > 0], minlength=len(PROTOCOLS))
+    protocols = {str(PROTOCOLS[c]): int(counts[c]) for c in np.flatnonzero(counts).tolist()}
+    observed = host_facts.finish(hosts, lambda found, context: _peer_levels(f, peer_pairs, found, context))
+    return Inventory(observed, _merged_flows(table, f), dict(sorted(protocols.items())))
 
 
-def _flow_order(
-    item: tuple[tuple[str, str, str, int | None, str | None], Any],
-) -> tuple[str, str, str, int, str]:
-    src, dst, transport, port, protocol = item[0]
-    return (src, dst, transport, port or 0, protocol or "")
+def _unique_rows(*cols: Ints) -> list[tuple[int, ...]]:
+    """The distinct rows of non-negative integer columns, as Python tuples (one mixed-radix key each)."""
+    if not cols[0].shape[0]:
+        return []
+    radix = [int(c.max()) + 1 for c in cols]
+    if float(np.prod(np.array(radix, dtype=np.float64))) >= 2.0**62:
+        return [tuple(r) for r in np.unique(np.stack(cols, axis=1), axis=0).tolist()]
+    key = np.zeros(cols[0].shape[0], dtype=np.int64)
+    for c, r in zip(cols, radix, strict=True):
+        key = key * r + c
+    rest = np.unique(key)
+    out = []
+    for r in reversed(radix):
+        out.append(rest % r)
+        rest = rest // r
+    return list(zip(*(c.tolist() for c in reversed(out)), strict=True))
+
+
+def _hosts(table: FlowTable, f: _Flows) -> tuple[host_facts.Hosts, set[str], Ints]:
+    """Hosts in order of first appearance with first/last seen, roles and services; the addresses
+    that sent; and the distinct (host, peer) endpoint pairs."""
+    n, texts = f.n, f.texts
+    is_mac = np.zeros(len(texts), dtype=bool)
+    is_mac[np.concatenate((f.ep_a, f.ep_b))] = np.tile(f.l2, 2)
+    kinds = zip(texts, is_mac.tolist(), strict=True)
+    # Unicast MACs, and IP addresses a device can have.
+    eligible = np.array([not int(t[:2], 16) & 1 if m else is_host_address(t) for t, m in kinds], dtype=bool)
+    pk_ab, pk_ba = _column(table, "packets_ab", n), _column(table, "packets_ba", n)
+    ep = np.concatenate((f.ep_a, f.ep_b))
+    other = np.concatenate((f.ep_b, f.ep_a))
+    order = np.concatenate((np.arange(n) * 2, np.arange(n) * 2 + 1))
+    sent = np.concatenate((np.where(f.ep_a == f.ep_b, pk_ba, pk_ab), pk_ba))  # {a: ab, b: ba} when a == b
+    first = np.tile(_column(table, "first", n), 2)
+    last = np.tile(_column(table, "last", n), 2)
+    keep = np.flatnonzero(eligible[ep])
+    keep = keep[np.argsort(order[keep])]
+    ep, other, sent, first, last = ep[keep], other[keep], sent[keep], first[keep], last[keep]
+    eps, appears, inverse = np.unique(ep, return_index=True, return_inverse=True)
+    h_first = np.full(eps.shape[0], np.inf)
+    h_last = np.full(eps.shape[0], -np.inf)
+    np.minimum.at(h_first, inverse, first)
+    np.maximum.at(h_last, inverse, last)
+    talked = np.bincount(inverse, weights=sent > 0, minlength=eps.shape[0]) > 0
+    hosts: host_facts.Hosts = {}
+    for j in np.argsort(appears).tolist():
+        e = int(eps[j])
+        text = texts[e]
+        hosts[text] = Host(ip=None if is_mac[e] else text, mac=text if is_mac[e] else None, endpoint=e)
+        hosts[text].first, hosts[text].last = float(h_first[j]), float(h_last[j])
+    sources = {texts[e] for e in eps[talked].tolist()}
+    _add_roles(hosts, f, eligible)
+    pairs = np.unique(ep * len(texts) + other)
+    return hosts, sources, pairs
+
+
+def _add_roles(hosts: host_facts.Hosts, f: _Flows, eligible: npt.NDArray[np.bool_]) -> None:
+    named = f.protocol > 0
+    it = named & (f.confidence <= 0.5)  # named by port only: an IT service
+    src_ok, dst_ok = eligible[f.src], eligible[f.dst]
+    texts = f.texts
+    for src, protocol in _unique_rows(f.src[named & src_ok], f.protocol[named & src_ok]):
+        role = ROLES.get(PROTOCOLS[protocol] or "", ("", ""))[0]
+        if role:
+            hosts[texts[src]].roles.add(role)
+    served = named & dst_ok & (f.transport != ETHERNET)
+    for dst, transport, port, protocol in _unique_rows(
+        f.dst[served], f.transport[served], f.port[served], f.protocol[served]
+    ):
+        name, where = PROTOCOLS[protocol], TRANSPORTS[transport]
+        h = hosts[texts[dst]]
+        role = ROLES.get(name or "", ("", ""))[1]
+        if role:
+            h.roles.add(role)
+        h.services.add(f"{where}/{port}/{name}" if port else f"{where}/{name}")
+    it_dst = it & dst_ok
+    for dst, transport, port, protocol in _unique_rows(
+        f.dst[it_dst], f.transport[it_dst], f.port[it_dst], f.protocol[it_dst]
+    ):
+        h = hosts[texts[dst]]
+        h.it_services.add(str(PROTOCOLS[protocol]))
+        h.services.add(f"{TRANSPORTS[transport]}/{port or None}/{PROTOCOLS[protocol]}")
+    for src, protocol in _unique_rows(f.src[it & src_ok], f.protocol[it & src_ok]):
+        hosts[texts[src]].it_services.add(str(PROTOCOLS[protocol]))
+
+
+def _best_macs(table: FlowTable, f: _Flows) -> dict[str, tuple[str, int]]:
+    """Per IP address, the source MAC of most of its flows (first seen wins a tie: Counter.most_common)
+    and how many IP addresses that MAC sent from."""
+    n = f.n
+    ep = np.concatenate((f.ep_a, f.ep_b))
+    mac = np.concatenate((_column(table, "mac_a", n), _column(table, "mac_b", n)))
+    order = np.concatenate((np.arange(n) * 2, np.arange(n) * 2 + 1))
+    ok = np.flatnonzero(np.tile(~f.l2, 2) & (mac > 0) & ((mac >> 40) & 1 == 0))
+    if not ok.shape[0]:
+        return {}
+    ep, mac, order = ep[ok], mac[ok], order[ok]
+    by = np.lexsort((order, mac, ep))
+    ep, mac, order = ep[by], mac[by], order[by]
+    start = np.ones(ep.shape[0], dtype=bool)
+    start[1:] = (ep[1:] != ep[:-1]) | (mac[1:] != mac[:-1])
+    starts = np.flatnonzero(start)
+    count = np.diff(np.append(starts, ep.shape[0]))
+    g_ep, g_mac, g_first = ep[starts], mac[starts], order[starts]
+    macs, ips = np.unique(g_mac, return_counts=True)  # each (ep, mac) group is one address of that MAC
+    ips_of = dict(zip(macs.tolist(), ips.tolist(), strict=True))
+    best = np.lexsort((g_first, -count, g_ep))
+    top = np.ones(best.shape[0], dtype=bool)
+    top[1:] = g_ep[best][1:] != g_ep[best][:-1]
+    return {
+        f.texts[e]: (mac_text(m), ips_of[m])
+        for e, m in zip(g_ep[best][top].tolist(), g_mac[best][top].tolist(), strict=True)
+    }
+
+
+def _payload_facts(
+    table: FlowTable, f: _Flows, payloads: Payloads
+) -> tuple[list[IdentityHit], list[NameHit]]:
+    """Device identities (in capture order) and names carried by the sampled payloads."""
+    flow = payloads.flow
+    sender = np.where(payloads.direction == 0, f.ep_a[flow], f.ep_b[flow])
+    proto = _column(table, "proto", f.n)
+    port_a, port_b = _column(table, "port_a", f.n), _column(table, "port_b", f.n)
+    items, texts, l2 = payloads.items, f.texts, f.l2
+    found: list[tuple[int, IdentityHit]] = []
+    for protocol in sorted(IDENTITY_PROTOCOLS):
+        sub = np.flatnonzero(f.protocol[flow] == CODE[protocol])
+        for s in sub[identity_guard(payloads.take(sub), protocol)].tolist():
+            ident = identify_device(protocol, items[s])
+            if ident:
+                found.append((s, ("mac" if l2[flow[s]] else "ip", texts[sender[s]], ident)))
+    name_hits: list[NameHit] = []
+    for s in np.flatnonzero(l2[flow] & (proto[flow] == LLDP)).tolist():
+        name_hits += name_parsers.lldp(items[s], texts[sender[s]])
+    for s in np.flatnonzero(l2[flow] & (proto[flow] == ETH_LLC)).tolist():
+        name_hits += name_parsers.cdp(items[s], texts[sender[s]])
+    chosen = np.zeros(f.n, dtype=bool)
+    for parser, ports in _NAME_PORTS:
+        flows = (f.transport == UDP) & ~chosen & (np.isin(port_a, ports) | np.isin(port_b, ports))
+        chosen |= flows
+        sub = np.flatnonzero(flows[flow])
+        for s in sub[name_guard(payloads.take(sub), parser)].tolist():
+            name_hits += name_parsers.names_from_udp(int(port_a[flow[s]]), int(port_b[flow[s]]), items[s])
+    return [hit for _, hit in sorted(found, key=lambda item: item[0])], name_hits
+
+
+def _peer_levels(
+    f: _Flows, pairs: Ints, hosts: host_facts.Hosts, context: dict[str, float | None]
+) -> dict[str, set[float]]:
+    """Per host address, the levels its peers' roles imply."""
+    level = np.full(len(f.texts), np.nan)
+    numbers = {t: i for i, t in enumerate(f.texts)}
+    for address, lv in context.items():
+        if lv is not None and address in numbers:
+            level[numbers[address]] = lv
+    host, peer = pairs // len(f.texts), pairs % len(f.texts)
+    made = np.zeros(len(f.texts), dtype=bool)
+    made[[h.endpoint for h in hosts.values() if h.endpoint >= 0]] = True
+    known = made[host] & ~np.isnan(level[peer])
+    out: dict[str, set[float]] = {}
+    for h, lv in zip(*np.unique(np.stack((host[known], level[peer[known]])), axis=1).tolist(), strict=True):
+        out.setdefault(f.texts[int(h)], set()).add(lv)
+    return out
 
 
 def merge_flows(flows: list[FlowObservation]) -> list[FlowObservation]:
@@ -258,92 +376,3 @@ def merge_flows(flows: list[FlowObservation]) -> list[FlowObservation]:
             m.last_seen = f.last_seen
         m.confidence = max(m.confidence, f.confidence)
     return sorted(merged.values(), key=lambda f: (f.src, f.dst, f.transport, f.port or 0, f.protocol or ""))
-
-
-def _drop_silent_broadcasts(hosts: dict[str, _Host], sources: set[str]) -> None:
-    for address in [a for a, h in hosts.items() if h.ip and h.ip.endswith(".255") and a not in sources]:
-        del hosts[address]
-
-
-def _bind_macs(
-    table: FlowTable, hosts: dict[str, _Host], ip_macs: dict[str, Counter[str]], mac_ips: dict[str, set[str]]
-) -> None:
-    for ip_int, (mac, first, last) in table.arp.items():
-        address = str(ipaddress.IPv4Address(ip_int))
-        if not is_host_address(address):
-            continue
-        h = hosts.get(address)
-        if h is None:  # a device that only spoke ARP is still on the network
-            h = hosts[address] = _Host(ip=address)
-        h.mac = mac_text(mac)
-        h.first, h.last = min(h.first, first), max(h.last, last)
-    for address, macs in ip_macs.items():
-        h = hosts.get(address)
-        if h is None or h.mac:
-            continue
-        best, _ = macs.most_common(1)[0]
-        if len(mac_ips[best]) <= ROUTER_MAC_IPS:
-            h.mac = best
-
-
-def _apply_l2_facts(
-    hosts: dict[str, _Host],
-    identities: list[tuple[str, str, dict[str, str]]],
-    name_hits: list[tuple[str, str, str]],
-) -> None:
-    by_mac = {h.mac: h for h in hosts.values() if h.ip and h.mac}
-    # A MAC-only host whose MAC belongs to an IP host is the same device: fold it in.
-    for address in [a for a, h in hosts.items() if h.ip is None and a in by_mac]:
-        l2 = hosts.pop(address)
-        target = by_mac[address]
-        target.roles |= l2.roles
-        target.first, target.last = min(target.first, l2.first), max(target.last, l2.last)
-
-    def find(kind: str, address: str) -> _Host | None:
-        return (by_mac.get(address) or hosts.get(address)) if kind == "mac" else hosts.get(address)
-
-    for kind, address, ident in identities:
-        h = find(kind, address)
-        if h is not None:
-            h.identity.update(ident)
-            if "bacnet_instance" in ident:  # I-Am: the sender is a BACnet device, whatever the port order
-                h.roles.add("bacnet-device")
-                h.roles.discard("bacnet-client")
-            if "station" in ident and "device_id" in ident:
-                h.roles.add("profinet-device")
-            if ident.get("station"):
-                h.names.add(ident["station"])
-            if ident.get("ip") and h.ip is None:
-                h.identity.setdefault("configured_ip", ident["ip"])
-    for kind, address, name in name_hits:
-        h = find(kind, address)
-        if h is not None:
-            h.names.add(name)
-
-
-def _finish(hosts: dict[str, _Host]) -> list[HostObservation]:
-    context = {a: peer_context_level(h.roles) for a, h in hosts.items()}
-    out: list[HostObservation] = []
-    for address, h in sorted(hosts.items()):
-        peer_levels = {lv for p in h.peers if (lv := context.get(p)) is not None}
-        level, reasons = suggest_level(h.ip, h.roles, peer_levels, h.it_services)
-        vendor = h.identity.get("vendor") or (oui_vendor(h.mac) if h.mac else None)
-        identity = {k: v for k, v in h.identity.items() if k != "vendor"}
-        if h.identity.get("vendor"):
-            identity["vendor"] = h.identity["vendor"]
-        out.append(
-            HostObservation(
-                ip=h.ip,
-                mac=h.mac if h.mac else (address if h.ip is None else None),
-                vendor=vendor,
-                names=sorted(h.names),
-                roles=sorted(r for r in h.roles if r),
-                services=sorted(h.services),
-                identity=identity,
-                suggested_level=level,
-                level_reasons=reasons,
-                first_seen=_ts(h.first),
-                last_seen=_ts(h.last),
-            )
-        )
-    return out

@@ -87,8 +87,10 @@ def dns(p: bytes) -> list[NameHit]:
 def _netbios_name(raw: bytes) -> str:
     if len(raw) < 32:
         return ""
-    chars = bytes(((raw[i] - 0x41) << 4) | (raw[i + 1] - 0x41) for i in range(0, 32, 2) if raw[i] >= 0x41)
-    return chars[:15].decode("latin-1").strip()
+    values = [((raw[i] - 0x41) << 4) | (raw[i + 1] - 0x41) for i in range(0, 32, 2) if raw[i] >= 0x41]
+    if not all(0 <= v <= 255 for v in values):  # not first-level encoded: no name, not a crash
+        return ""
+    return bytes(values)[:15].decode("latin-1").strip()
 
 
 def netbios_ns(p: bytes) -> list[NameHit]:
