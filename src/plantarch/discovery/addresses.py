@@ -34,6 +34,22 @@ def normalize_hostname(text: str) -> str | None:
     return name
 
 
+def is_group_address(text: str) -> bool:
+    """True for an address no single device owns: multicast, broadcast or unspecified (IP or MAC)."""
+    ip = normalize_ip(text)
+    if ip is not None:
+        address = ipaddress.ip_address(ip)
+        return address.is_multicast or address.is_unspecified or ip == "255.255.255.255"
+    mac = normalize_mac(text)
+    return mac is not None and (int(mac[:2], 16) & 1 == 1 or mac == "00:00:00:00:00:00")
+
+
+def may_be_directed_broadcast(text: str) -> bool:
+    """True for an IPv4 address ending in .255: a subnet broadcast, unless a device sends from it."""
+    ip = normalize_ip(text)
+    return ip is not None and "." in ip and ip.endswith(".255")
+
+
 def short_name(hostname: str) -> str:
     """The first label of a hostname (plc1 for plc1.plant.local)."""
     return hostname.split(".", 1)[0]

@@ -8,7 +8,15 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from plantarch.discovery.addresses import key_part, normalize_hostname, normalize_ip, normalize_mac
+from plantarch.discovery.addresses import is_group_address, key_part, may_be_directed_broadcast
+from plantarch.discovery.candidates import (
+    display_name,
+    endpoint_host,
+    host_identifiers,
+    load_candidates,
+    texts,
+    wanted_by,
+)
 from plantarch.discovery.claims import (
     add_provenance,
     earliest,
@@ -18,7 +26,7 @@ from plantarch.discovery.claims import (
     settle_scalar,
     sort_claims,
 )
-from plantarch.discovery.matching import APPLICATION_URI, AssetIndex, Identifiers
+from plantarch.discovery.matching import AssetIndex
 from plantarch.discovery.observation import FlowObservation, HostObservation, ObservationBatch
 from plantarch.discovery.precedence import winner
 from plantarch.discovery.reconcile_result import FieldConflict, ReconcileResult
@@ -28,7 +36,7 @@ from plantarch.model.flow import Flow
 from plantarch.model.system import System
 from plantarch.model.vocabulary import FlowOrigin
 from plantarch.store import ChangeSet
-from plantarch.store.repository import fetch_documents
+from plantarch.store.repository import existing_keys, fetch_documents
 
 _SYSTEM_LISTS = ("capabilities", "tags")
 _SYSTEM_SKIP = frozenset({"key", "declared", "provenance", "field_sources", *_SYSTEM_LISTS})
@@ -55,7 +63,13 @@ _KIND_BY_ROLE: tuple[tuple[str, str], ...] = (
 class InventoryMerge:
     """The working copy of the inventory one reconcile edits before writing it back."""
 
-    def __init__(self, changes: ChangeSet, ip_window: timedelta, result: ReconcileResult) -> None:
+    def __init__(
+        self,
+        changes: ChangeSet,
+        ip_window: timedelta,
+        result: ReconcileResult,
+        batches: list[ObservationBatch],
+    ) -> None:
         self.result = result
         self.index = AssetIndex(ip_window)
         self.systems: dict[str, System] = {}
@@ -63,24 +77,37 @@ class InventoryMerge:
         self.original: dict[tuple[str, str], dict[str, Any]] = {}
         self.changes = changes
         """The open change set: the inventory is read inside it, so it is the one being written."""
-        for obj in changes.list("asset"):
-            assert isinstance(obj, Asset)
-            self.original[("asset", obj.key)] = obj.model_dump(mode="json")
-            self.index.add(obj)
-        for obj in changes.list("system"):
-            assert isinstance(obj, System)
-            self.original[("system", obj.key)] = obj.model_dump(mode="json")
-            self.systems[obj.key] = obj
+        found = load_candidates(changes.connection, wanted_by(batches))
+        for key in sorted(found.assets):  # key order, as matching over the whole inventory would see them
+            asset = Asset.model_validate(found.assets[key])
+            self.original[("asset", key)] = asset.model_dump(mode="json")
+            self.index.add(asset)
+        for key in sorted(found.systems):
+            system = System.model_validate(found.systems[key])
+            self.original[("system", key)] = system.model_dump(mode="json")
+            self.systems[key] = system
+        self.stored_keys = found.taken
+        """Keys of stored objects that were not read (asked for as keys new objects might take)."""
+        self.free_keys: set[str] = set()
         self.touched: dict[tuple[str, str], ModelObject] = {}
         self.absent_flows: set[str] = set()
-        self.endpoints: dict[str, str] = {}
-        self.places: dict[str, dict[str, str]] = {}
-        for kind in ("location", "zone"):
-            known: dict[str, str] = {}
-            for obj in changes.list(kind):
-                known[obj.key.casefold()] = obj.key
-                known.setdefault(str(getattr(obj, "name", obj.key)).casefold(), obj.key)
-            self.places[kind] = known
+        self.endpoints: dict[str, str | None] = {}
+        self.senders: set[str] = set()
+        self.groups: set[str] = set()
+        self._places: dict[str, dict[str, str]] | None = None
+
+    @property
+    def places(self) -> dict[str, dict[str, str]]:
+        """Locations and zones by key and by name (case-folded), read when a record first names one."""
+        if self._places is None:
+            self._places = {}
+            for kind in ("location", "zone"):
+                known: dict[str, str] = {}
+                for obj in self.changes.list(kind):
+                    known[obj.key.casefold()] = obj.key
+                    known.setdefault(str(getattr(obj, "name", obj.key)).casefold(), obj.key)
+                self._places[kind] = known
+        return self._places
 
     def _reference(self, kind: str, value: Any, owner: str) -> str | None:
         """The key of a location, zone or system named by key or name; None (with a warning) if unknown."""
@@ -100,7 +127,16 @@ class InventoryMerge:
 
     # keys -------------------------------------------------------------------------------------
     def _taken(self, key: str) -> bool:
-        return key in self.index.assets or key in self.systems
+        if key in self.index.assets or key in self.systems or key in self.stored_keys:
+            return True
+        if key in self.free_keys:
+            return False
+        conn = self.changes.connection  # a suffixed key (plc-2): rare, one query
+        if existing_keys(conn, "asset", [key]) or existing_keys(conn, "system", [key]):
+            self.stored_keys.add(key)
+            return True
+        self.free_keys.add(key)
+        return False
 
     def _new_key(self, base: str) -> str:
         base = key_part(base)[:180]
@@ -122,7 +158,8 @@ class InventoryMerge:
                 self._system_references(stored, references, prov)
         for host in batch.hosts:
             self._host(host, prov, system_keys)
-        planned = [self._plan_flow(flow, prov, system_keys) for flow in batch.flows]
+        self.senders = {flow.src for flow in batch.flows} | {h.ip for h in batch.hosts if h.ip}
+        planned = [p for flow in batch.flows if (p := self._plan_flow(flow, prov, system_keys))]
         self._prefetch_flows([key for key, *_ in planned])
         for key, source, target, transport, seen in planned:
             self._flow(key, source, target, transport, seen, prov)
@@ -192,19 +229,25 @@ class InventoryMerge:
                     self._settle("system", system, field, [self._claim(field, key, prov)])
 
     # hosts ------------------------------------------------------------------------------------
-    def _host(self, host: HostObservation, prov: Provenance, system_keys: dict[str, str]) -> str:
+    def _host(self, host: HostObservation, prov: Provenance, system_keys: dict[str, str]) -> str | None:
         attributes = dict(host.attributes)
-        ids = Identifiers.of(
-            macs=([host.mac] if host.mac else []) + _texts(attributes.pop("macs", [])),
-            ips=([host.ip] if host.ip else []) + _texts(attributes.pop("ips", [])),
-            names=host.names + _texts(attributes.pop("hostnames", [])),
-            application_uri=host.identity.get(APPLICATION_URI),
-            seen=host.last_seen or host.first_seen or prov.observed_at,
-        )
+        groups = self._group_addresses(host, attributes)
+        ids = host_identifiers(host, attributes, seen=host.last_seen or host.first_seen or prov.observed_at)
+        for field in ("macs", "ips", "hostnames"):
+            attributes.pop(field, None)
         wanted_key = attributes.pop("key", None)
+        display = display_name(ids, host)
+        if groups:
+            self.groups.update(groups)
+            self.result.warnings.append(
+                f"{display}: {', '.join(groups)} is a multicast/broadcast address, no device's; left out"
+            )
+            if not (ids.ips or ids.macs or ids.hostnames or ids.application_uri or wanted_key):
+                if not attributes.get("name"):
+                    return None  # nothing but a group address: not a device
+                display = str(attributes["name"])
         match = self.index.match(ids)
         self.result.warnings += match.warnings
-        display = (ids.hostnames or ids.ips or ids.macs or [host.identity.get(APPLICATION_URI, "asset")])[0]
         if match.key is None and wanted_key and str(wanted_key) in self.index.assets:
             match.key = str(wanted_key)
         if match.key is None:
@@ -259,12 +302,18 @@ class InventoryMerge:
         self.index.add(asset)
         return asset.key
 
+    @staticmethod
+    def _group_addresses(host: HostObservation, attributes: dict[str, Any]) -> list[str]:
+        """The multicast / broadcast / unspecified addresses a host observation claims."""
+        raw = [host.ip, host.mac, *texts(attributes.get("ips", [])), *texts(attributes.get("macs", []))]
+        return sorted({a for a in raw if a and is_group_address(a)})
+
     def _attributes(self, asset: Asset, attributes: dict[str, Any], here: Provenance) -> None:
         """Fields an inventory record states outright: settled like any other claim."""
         owner = f"asset '{asset.key}'"
         for field, raw in sorted(attributes.items()):
             if field in ("roles", "services", "tags", "systems"):
-                items = _texts(raw)
+                items = texts(raw)
                 if field == "systems":
                     items = [k for k in (self._reference("system", i, owner) for i in items) if k]
                 merge_list(asset, field, items, here.source, here.reference)
@@ -280,37 +329,39 @@ class InventoryMerge:
                 self.result.warnings.append(f"{owner}: {field} '{raw}' refused: {exc}".splitlines()[0])
 
     # flows ------------------------------------------------------------------------------------
-    def _endpoint(self, address: str, prov: Provenance, system_keys: dict[str, str]) -> str:
+    def _endpoint(self, address: str, prov: Provenance, system_keys: dict[str, str]) -> str | None:
+        """The key of the asset or system a flow endpoint names; None for a group address."""
         if address in system_keys:
             return system_keys[address]
         if address not in self.endpoints:  # a capture names the same address in many flows
-            self.endpoints[address] = self._resolve_endpoint(address, prov, system_keys)
+            key = self._resolve_endpoint(address, prov, system_keys)
+            if key is None and not is_group_address(address):
+                return None  # a directed broadcast in this batch; another batch may see it send
+            self.endpoints[address] = key
         return self.endpoints[address]
 
-    def _resolve_endpoint(self, address: str, prov: Provenance, system_keys: dict[str, str]) -> str:
-        ip, mac = normalize_ip(address), normalize_mac(address)
-        name = None if ip or mac else normalize_hostname(address)
-        match = self.index.match(
-            Identifiers.of(
-                macs=[mac] if mac else [],
-                ips=[ip] if ip else [],
-                names=[name] if name else [],
-                application_uri=None,
-                seen=None,
-            )
-        )
+    def _resolve_endpoint(self, address: str, prov: Provenance, system_keys: dict[str, str]) -> str | None:
+        if is_group_address(address):
+            return None
+        host = endpoint_host(address)
+        match = self.index.match(host_identifiers(host, {}))
         if match.key is not None:
             return match.key
         if address in self.systems:
             return address
-        host = HostObservation(ip=ip, mac=mac, names=[name] if name else [])
+        if may_be_directed_broadcast(address) and address not in self.senders:
+            return None  # x.y.z.255 that never sent: a subnet broadcast, not a device
         return self._host(host, prov, system_keys)
 
     def _plan_flow(
         self, seen: FlowObservation, prov: Provenance, system_keys: dict[str, str]
-    ) -> tuple[str, str, str, str, FlowObservation]:
+    ) -> tuple[str, str, str, str, FlowObservation] | None:
         source = self._endpoint(seen.src, prov, system_keys)
         target = self._endpoint(seen.dst, prov, system_keys)
+        if source is None or target is None:  # to (or from) a group: no device at that end
+            self.result.group_flows += 1
+            self.groups.update(a for a, k in ((seen.src, source), (seen.dst, target)) if k is None)
+            return None
         transport = seen.transport if seen.transport in ("tcp", "udp", "ethernet") else "other"
         tail = str(seen.port) if seen.port is not None else key_part(seen.protocol or "any")
         return flow_key(source, target, transport, tail), source, target, transport, seen
@@ -375,6 +426,7 @@ class InventoryMerge:
                 continue
             changed.append(obj)
         self.changes.put_many(changed)
+        self.result.group_addresses = sorted(self.groups)
 
 
 def flow_key(source: str, target: str, transport: str, tail: str) -> str:
@@ -402,12 +454,6 @@ def _count(flow: Flow, field: str, value: int, prov: Provenance) -> None:
             totals[c.source] = totals.get(c.source, 0) + int(c.value)
     flow.field_sources = sort_claims(sources)
     setattr(flow, field, max(totals.values()))
-
-
-def _texts(value: Any) -> list[str]:
-    """A list of non-empty strings from a list or a single value."""
-    items = value if isinstance(value, list | tuple) else [value]
-    return [str(i).strip() for i in items if i is not None and str(i).strip()]
 
 
 def _kind_from_roles(roles: list[str]) -> str | None:

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 from plantarch.discovery.addresses import normalize_hostname, normalize_ip, normalize_mac, short_name
 from plantarch.model.asset import Asset
+from plantarch.store.identifiers import APPLICATION_URI
 
-APPLICATION_URI = "application_uri"
-"""Identity attribute holding an OPC UA server's application URI (unique per server instance)."""
+__all__ = ["APPLICATION_URI", "DEFAULT_IP_WINDOW", "AssetIndex", "Identifiers", "Match"]
 
 DEFAULT_IP_WINDOW = timedelta(days=7)
 """How far apart in time two sightings of one IP may be and still be the same asset (DHCP leases)."""

@@ -50,7 +50,7 @@ def reconcile(
     with store.change(author=author, reason=why, source=",".join(sources)[:200]) as changes:
         if store.dialect == "postgresql":  # SQLite write transactions are already exclusive
             changes.connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": RECONCILE_LOCK})
-        merger = InventoryMerge(changes, ip_window, result)  # reads the inventory inside the lock
+        merger = InventoryMerge(changes, ip_window, result, batches)  # reads inside the lock
         for one in batches:
             merger.apply(one)
         merger.write()

@@ -33,6 +33,12 @@ class ReconcileResult(BaseModel):
     unchanged: dict[str, int] = Field(default_factory=dict)
     conflicts: list[FieldConflict] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    group_flows: int = Field(
+        default=0, description="Observed flows to or from multicast / broadcast addresses, not stored."
+    )
+    group_addresses: list[str] = Field(
+        default_factory=list, description="The multicast / broadcast / unspecified addresses left out."
+    )
 
     @property
     def changed(self) -> bool:
@@ -49,6 +55,12 @@ class ReconcileResult(BaseModel):
                 for kind, n in self.counts().items()
             ]
             lines = [f"revision {self.revision}: " + "; ".join(parts)]
+        if self.group_addresses:
+            shown = ", ".join(self.group_addresses[:8]) + (" ..." if len(self.group_addresses) > 8 else "")
+            lines.append(
+                f"{self.group_flows} flows to {len(self.group_addresses)} multicast/broadcast addresses "
+                f"kept out of the inventory (a group is no device): {shown}"
+            )
         if self.conflicts:
             lines.append(f"{len(self.conflicts)} values disagree between sources (the most trusted is kept):")
             for c in self.conflicts[:most_conflicts]:

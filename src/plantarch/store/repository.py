@@ -11,7 +11,10 @@ from sqlalchemy.sql.expression import bindparam
 
 from plantarch.errors import InputError
 from plantarch.model import OBJECT_TYPES, ModelObject
-from plantarch.store.tables import COLUMN_EXTRACTORS, FILTERS, OBJECT_TABLES, asset_ips
+from plantarch.store.identifiers import IDENTIFIED_KINDS, delete_identifiers, identifier_rows
+from plantarch.store.tables import COLUMN_EXTRACTORS, FILTERS, OBJECT_TABLES, asset_ips, identifiers
+
+_IDENTIFIER_COLUMNS = ("object", "kind", "value")
 
 BATCH = 500
 """Keys per IN (...) query and rows per executemany; small enough for every driver's parameter limit."""
@@ -112,6 +115,8 @@ def insert_documents(
     bulk_insert(conn, OBJECT_TABLES[kind], columns, rows)
     if kind == "asset" and (ips := _ip_rows(docs)):
         bulk_insert(conn, asset_ips, ["asset", "ip"], [(row["asset"], row["ip"]) for row in ips])
+    if kind in IDENTIFIED_KINDS:
+        bulk_insert(conn, identifiers, _IDENTIFIER_COLUMNS, identifier_rows(kind, docs))
 
 
 def update_documents(conn: Connection, kind: str, docs: Sequence[dict[str, Any]]) -> None:
@@ -130,6 +135,12 @@ def update_documents(conn: Connection, kind: str, docs: Sequence[dict[str, Any]]
             _delete_ips(conn, [doc["key"] for doc in batch])
             if ips := _ip_rows(batch):
                 conn.execute(insert(asset_ips), ips)
+        if kind in IDENTIFIED_KINDS:
+            delete_identifiers(conn, [doc["key"] for doc in batch])
+            if named := identifier_rows(kind, batch):
+                conn.execute(
+                    insert(identifiers), [dict(zip(_IDENTIFIER_COLUMNS, row, strict=True)) for row in named]
+                )
 
 
 def _delete_ips(conn: Connection, keys: Sequence[str]) -> None:
@@ -144,6 +155,8 @@ def delete_keys(conn: Connection, kind: str, keys: Sequence[str]) -> None:
         conn.execute(delete(table).where(table.c.key.in_(batch)))
     if kind == "asset":
         _delete_ips(conn, keys)
+    if kind in IDENTIFIED_KINDS:
+        delete_identifiers(conn, keys)
 
 
 def _filtered(kind: str, stmt: Select[Any], filters: Mapping[str, Any] | None) -> Select[Any]:

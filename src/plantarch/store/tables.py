@@ -22,6 +22,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 
 KEY_LENGTH = 200
+IDENTIFIER_LENGTH = 300
+"""Longest identifier value stored as it is; longer ones are stored as a digest (see identifiers.py)."""
 
 metadata = MetaData(
     naming_convention={
@@ -114,6 +116,17 @@ asset_ips = Table(
     Index(None, "ip"),
 )
 """One row per address of an asset, so lookups by IP (discovery, the API) use an index."""
+
+identifiers = Table(
+    "identifiers",
+    metadata,
+    Column("object", String(KEY_LENGTH), primary_key=True),
+    Column("kind", String(20), primary_key=True),
+    Column("value", String(IDENTIFIER_LENGTH), primary_key=True),
+    Index(None, "kind", "value"),
+)
+"""What reconcile recognises an asset or system by (normalised IP, MAC, hostname, short name,
+application URI; a system's name), one row each, so a batch reads only the objects it can match."""
 
 flows = Table(
     "flows",
