@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
 
 _HEX = re.compile(r"[0-9a-fA-F]")
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize_mac(text: str) -> str | None:
     """A MAC address as lower-case colon-separated pairs, or None if the text is not one."""
     digits = "".join(ch for ch in text if _HEX.match(ch))
@@ -18,6 +20,7 @@ def normalize_mac(text: str) -> str | None:
     return ":".join(digits[i : i + 2] for i in range(0, 12, 2)).lower()
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize_ip(text: str) -> str | None:
     """An IPv4/IPv6 address in its canonical spelling, or None if the text is not one."""
     try:
@@ -34,6 +37,7 @@ def normalize_hostname(text: str) -> str | None:
     return name
 
 
+@lru_cache(maxsize=1 << 16)
 def is_group_address(text: str) -> bool:
     """True for an address no single device owns: multicast, broadcast or unspecified (IP or MAC)."""
     ip = normalize_ip(text)

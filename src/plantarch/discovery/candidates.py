@@ -122,6 +122,7 @@ class Candidates:
     assets: dict[str, dict[str, Any]]
     systems: dict[str, dict[str, Any]]
     taken: set[str]
+    free: set[str]
 
 
 def load_candidates(conn: Connection, wanted: Wanted) -> Candidates:
@@ -137,4 +138,4 @@ def load_candidates(conn: Connection, wanted: Wanted) -> Candidates:
     systems = fetch_documents(conn, "system", sorted(system_keys))
     new = sorted(wanted.new_keys)
     taken = existing_keys(conn, "asset", new) | existing_keys(conn, "system", new)
-    return Candidates(assets=assets, systems=systems, taken=taken)
+    return Candidates(assets=assets, systems=systems, taken=taken, free=set(new) - taken)

@@ -66,7 +66,17 @@ def sort_claims(claims: list[FieldSource]) -> list[FieldSource]:
 
 
 def _sort_key(claim: FieldSource) -> tuple[str, str, str, str]:
-    return (claim.field, claim.source, claim.reference, json.dumps(claim.value, sort_keys=True, default=str))
+    return (claim.field, claim.source, claim.reference, _value_text(claim.value))
+
+
+def _value_text(value: Any) -> str:
+    """The value as JSON text (the sort order's last part); plain ints and strings without json.dumps."""
+    if type(value) is int:
+        return str(value)
+    plain = type(value) is str and value.isascii() and value.isprintable()
+    if plain and '"' not in value and "\\" not in value:
+        return f'"{value}"'
+    return json.dumps(value, sort_keys=True, default=str)
 
 
 def settle_scalar(

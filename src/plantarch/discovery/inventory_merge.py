@@ -88,7 +88,8 @@ class InventoryMerge:
             self.systems[key] = system
         self.stored_keys = found.taken
         """Keys of stored objects that were not read (asked for as keys new objects might take)."""
-        self.free_keys: set[str] = set()
+        self.free_keys = found.free
+        """Keys no stored object has (new objects taking them are then in memory, which is checked first)."""
         self.touched: dict[tuple[str, str], ModelObject] = {}
         self.absent_flows: set[str] = set()
         self.endpoints: dict[str, str | None] = {}
