@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from conftest import compliant_plant, observed_flow, run_check
 from plantarch.cli.app import app
 from plantarch.errors import InputError
+from plantarch.governance import read_audit
 from plantarch.interchange.yaml_model import write_model_dir
 from plantarch.model import Flow, PlantModel
 from plantarch.standards import load_baseline, rules_markdown
@@ -96,7 +97,13 @@ def test_waive_then_check_reports_it_waived(workspace: Path, tmp_path: Path) -> 
         *common,
     )
     assert waived.exit_code == 0
-    assert json.loads(waived.stdout)["waiver"]["key"] == "SEG-005@plc-hist"
+    answer = json.loads(waived.stdout)
+    assert answer["waiver"]["key"] == "SEG-005@plc-hist"
+    with open_store(workspace=workspace) as store:  # the same library call as the web UI's Waive form
+        audit = read_audit(store, target="waiver:SEG-005@plc-hist")
+    assert [(a.action, a.revision, a.detail["expires"]) for a in audit] == [
+        ("waive", answer["revision"], "2099-01-01")
+    ]
     after = invoke("check", "--format", "json", "--fail-on", "high", *common)
     assert after.exit_code == 0
     statuses = {f["rule"]: f["status"] for f in json.loads(after.stdout)["findings"]}

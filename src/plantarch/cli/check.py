@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -22,7 +21,8 @@ from plantarch.cli.common import (
 from plantarch.cli.groups import docs_app
 from plantarch.errors import InputError
 from plantarch.standards import load_packs, rules_list, rules_markdown
-from plantarch.standards.run import FORMATS, check_packs_then_model, parse_threshold, render, waive
+from plantarch.standards.run import FORMATS, check_packs_then_model, parse_threshold, record_waiver, render
+from plantarch.standards.waivers import parse_date
 
 BaselineOpt = Annotated[
     bool, typer.Option("--baseline/--no-baseline", help="Include the built-in baseline pack.")
@@ -31,13 +31,6 @@ PackOpt = Annotated[
     list[Path] | None,
     typer.Option("--pack", help="A standards pack YAML file (repeatable); added to the baseline."),
 ]
-
-
-def _parse_date(value: str, field: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"'{value}' is not a date (expected YYYY-MM-DD)", field=field) from None
 
 
 def check(
@@ -65,7 +58,7 @@ def check(
     if fmt not in FORMATS:
         raise InputError(f"unknown format '{fmt}' (use {', '.join(FORMATS)})", field="--format")
     threshold = parse_threshold(fail_on)
-    today = _parse_date(as_of, "--date") if as_of else None
+    today = parse_date(as_of, "--date") if as_of else None
 
     def load() -> object:
         if model_dir is not None:
@@ -122,21 +115,19 @@ def waive_command(
     fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
 ) -> None:
     """Record a waiver: an approved, expiring exception to one rule on one object."""
-    expiry = _parse_date(expires, "--expires")
+    expiry = parse_date(expires, "--expires")
     with open_target(workspace, database) as store:
-        waiver = waive(
-            store.load_model(),
+        waiver, revision = record_waiver(
+            store,
             list(pack or []),
             rule=rule,
             object_key=object_key,
             reason=reason,
             approver=approver,
             expires=expiry,
+            author=author_name(author),
+            source="cli",
         )
-        reason_text = f"waive {rule} on {object_key}"
-        with store.change(author=author_name(author), reason=reason_text, source="cli") as cs:
-            cs.put(waiver)
-        revision = cs.revision
     if fmt == "json":
         typer.echo(json.dumps({"waiver": waiver.model_dump(mode="json"), "revision": revision}, indent=2))
     else:

@@ -1,4 +1,5 @@
-"""The library calls behind `plantarch check` and `plantarch waive`: packs first, then the model."""
+"""The library calls behind `plantarch check` and `plantarch waive` (and the web UI's Waive form): packs
+first, then the model."""
 
 from __future__ import annotations
 
@@ -6,13 +7,14 @@ from datetime import date
 from pathlib import Path
 
 from plantarch.errors import InputError
-from plantarch.model import PlantModel, Waiver
+from plantarch.model import OBJECT_TYPES, PlantModel, Waiver
 from plantarch.standards.checker import CheckResult, Progress, check_model
 from plantarch.standards.ci import render_junit, render_sarif
 from plantarch.standards.findings import Severity
 from plantarch.standards.pack import load_packs
 from plantarch.standards.waivers import new_waiver
 from plantarch.standards.writers import render_json, render_text
+from plantarch.store import Store
 
 FORMATS = ("text", "json", "junit", "sarif")
 
@@ -79,3 +81,41 @@ def waive(
         expires=expires,
         today=today or date.today(),
     )
+
+
+def record_waiver(
+    store: Store,
+    pack_files: list[Path],
+    *,
+    rule: str,
+    object_key: str,
+    reason: str,
+    approver: str,
+    expires: date,
+    author: str,
+    source: str,
+    today: date | None = None,
+) -> tuple[Waiver, int | None]:
+    """Validate a waiver and store it as one change set (with its audit entry) by `author`; a waiver of
+    the same rule and object is replaced. Returns the waiver and the change set's revision."""
+    packs = load_packs(pack_files)
+    rule_ids = [r.id for p in packs for r in p.rules]
+    with store.change(author=author, reason=f"waive {rule} on {object_key}", source=source) as cs:
+
+        def exists(key: str) -> bool:
+            return any(cs.get(kind, key) is not None for kind in OBJECT_TYPES if kind != "waiver")
+
+        waiver = new_waiver(
+            exists,
+            rule_ids,
+            rule=rule,
+            object_key=object_key,
+            reason=reason,
+            approver=approver,
+            expires=expires,
+            today=today or date.today(),
+        )
+        cs.put(waiver)
+        detail = {"rule": rule, "object": object_key, "expires": expires.isoformat()}
+        cs.audit_as("waive", f"waiver:{waiver.key}", detail | {"approver": waiver.approver})
+    return waiver, cs.revision

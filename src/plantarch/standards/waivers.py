@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from plantarch.errors import InputError
@@ -10,6 +10,9 @@ from plantarch.model import PlantModel, Waiver
 from plantarch.standards.findings import Finding
 
 ANY_OBJECT = "*"
+
+ObjectLookup = Callable[[str], bool]
+"""Whether an object with this key exists (in a model, or in a store inside a change set)."""
 
 
 class WaiverIndex:
@@ -60,8 +63,16 @@ def waiver_key(rule: str, object_key: str) -> str:
     return f"{rule}@{'all' if object_key == ANY_OBJECT else object_key}"
 
 
+def parse_date(value: str, field: str = "expires") -> date:
+    """A YYYY-MM-DD date, or an InputError naming the field."""
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise InputError(f"'{value}' is not a date (expected YYYY-MM-DD)", field=field) from None
+
+
 def new_waiver(
-    model: PlantModel,
+    objects: PlantModel | ObjectLookup,
     rule_ids: Iterable[str],
     *,
     rule: str,
@@ -71,18 +82,24 @@ def new_waiver(
     expires: date,
     today: date,
 ) -> Waiver:
-    """A waiver for an existing rule and object, checked before it is stored."""
+    """A waiver for an existing rule and object (looked up in a model or by a function), checked before
+    it is stored."""
     known = set(rule_ids)
+    exists = _in_model(objects) if isinstance(objects, PlantModel) else objects
     if rule not in known:
         raise InputError(f"unknown rule '{rule}' (see `plantarch docs rules`)", field="rule")
-    if object_key != ANY_OBJECT and not any(obj.key == object_key for _, obj in model.all_objects()):
+    if object_key != ANY_OBJECT and not exists(object_key):
         raise InputError(f"no object with key '{object_key}' in the model", field="object")
     if not reason.strip():
         raise InputError("a waiver needs a reason", field="reason")
     if not approver.strip():
         raise InputError("a waiver needs an approver", field="approver")
     if expires < today:
-        raise InputError(f"expiry {expires.isoformat()} is in the past", field="expires")
+        raise InputError(
+            f"expiry {expires.isoformat()} is in the past; a waiver must run at least until today "
+            f"({today.isoformat()})",
+            field="expires",
+        )
     return Waiver(
         key=waiver_key(rule, object_key),
         rule=rule,
@@ -91,3 +108,7 @@ def new_waiver(
         approver=approver.strip(),
         expires=expires,
     )
+
+
+def _in_model(model: PlantModel) -> ObjectLookup:
+    return lambda key: any(obj.key == key for _, obj in model.all_objects())

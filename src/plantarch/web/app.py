@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from plantarch.web import inventory, login, overview, reviews
+from plantarch.web import inventory, login, overview, reviews, waivers
 from plantarch.web.session import LoginRequired
 from plantarch.web.snapshot import BACKGROUND_ABOVE, SnapshotCache
 from plantarch.web.topology import THRESHOLD
@@ -34,7 +34,7 @@ def install_web(
     app.state.web_threshold = threshold
     app.state.web_secret = secrets.token_bytes(32)
     app.state.web_bundle = (STATIC / BUNDLE).is_file()
-    for module in (login, overview, inventory, reviews):
+    for module in (login, overview, inventory, reviews, waivers):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from plantarch.report.inputs import TIME_COLOURS, quadrant_points, savings_curve
 from plantarch.standards import Severity
-from plantarch.web.session import PageUser
+from plantarch.web.session import PageUser, may_waive
 from plantarch.web.snapshot import Snapshot
 from plantarch.web.templating import render
 from plantarch.web.topology import TopologyIndex, View, graph_key, topology_graph
@@ -70,8 +70,10 @@ def findings(
     rule: str = "",
     q: str = "",
     page: Annotated[int, Query(ge=1)] = 1,
+    waived: str = "",
 ) -> HTMLResponse:
-    """Standards findings (baseline pack), most severe first, with the waivers that cover them."""
+    """Standards findings (baseline pack), most severe first, with the waivers that cover them; reviewers
+    get a Waive link on each finding no valid waiver covers (`waived` names a waiver just recorded)."""
     snap = snapshot(request)
     if snap is None:
         return _computing(request, user, "Findings")
@@ -105,6 +107,9 @@ def findings(
         chosen={"severity": severity, "status": status, "rule": rule, "q": q},
         waivers=snap.model.waivers[:200],
         waiver_total=len(snap.model.waivers),
+        recorded=next((w for w in snap.model.waivers if w.key == waived), None) if waived else None,
+        today=snap.day,
+        may_waive=may_waive(user),
     )
 
 

@@ -68,3 +68,9 @@ FormUser = Annotated[Principal, Depends(checked_user)]
 def may_review(user: Principal) -> bool:
     """Whether the user may approve and reject (reviewer or admin)."""
     return user.has(Role.REVIEWER)
+
+
+def may_waive(user: Principal) -> bool:
+    """Whether the user may waive a finding (reviewer or admin): a waiver is an approved exception that
+    takes a finding out of `plantarch check --fail-on`, so it needs the role that approves."""
+    return user.has(Role.REVIEWER)

@@ -39,12 +39,15 @@ class Snapshot:
     problems: list[str] = field(default_factory=list)
     memo: dict[Any, Any] = field(default_factory=dict)
     """Derived views (topology graphs, ...) keyed by what they were computed from."""
+    day: date = field(default_factory=date.today)
+    """The date the check and analysis were made for (waivers and end of support depend on it)."""
 
 
 def build_snapshot(store: Store, today: date | None = None, *, threshold: int = THRESHOLD) -> Snapshot:
     """Load the model and run the analysis, the baseline standards check and the roadmap on it; index
     the topology and draw both unfiltered views (aggregated above `threshold` endpoints)."""
     started = time.perf_counter()
+    today = today or date.today()
     revision = store.revision
     model = store.load_model()
     problems: list[str] = []
@@ -66,7 +69,7 @@ def build_snapshot(store: Store, today: date | None = None, *, threshold: int = 
         roadmap = build_roadmap(model, today=today, report=analysis, graph=graph)
     except Exception as exc:  # same: show the rest of the UI and the reason
         problems.append(f"analysis failed: {exc}")
-    snapshot = Snapshot(revision, model, analysis, check, roadmap, 0.0, problems)
+    snapshot = Snapshot(revision, model, analysis, check, roadmap, 0.0, problems, day=today)
     topology = snapshot.memo["topology"] = TopologyIndex.build(model)
     for view in VIEWS:
         snapshot.memo[graph_key(view, "", "", "", threshold)] = topology_graph(
@@ -80,7 +83,8 @@ def build_snapshot(store: Store, today: date | None = None, *, threshold: int = 
 
 
 class SnapshotCache:
-    """The newest snapshot, rebuilt when the store's revision moves on."""
+    """The newest snapshot, rebuilt when the store's revision moves on or the day changes (a waiver that
+    ran out at midnight is open again, without any change to the model)."""
 
     def __init__(self, background_above: int = BACKGROUND_ABOVE, threshold: int = THRESHOLD) -> None:
         self.background_above = background_above
@@ -95,7 +99,7 @@ class SnapshotCache:
         revision = store.revision
         with self._lock:
             current = self._current
-            if current is not None and current.revision == revision:
+            if current is not None and current.revision == revision and current.day == date.today():
                 return current
             if self._building == revision:
                 return None
