@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from plantarch.discovery.pcap import signatures
-from plantarch.discovery.pcap.payloads import Ints, Payloads
+from plantarch.discovery.pcap.payloads import Ints, Payloads, distinct
 from plantarch.discovery.pcap.protocols import (
     _TCP_BY_PORT,
     _UDP_BY_PORT,
@@ -102,7 +102,7 @@ def identify_flows(
         cls_b[mask] = _PORT_CLASS[t][port_b[mask]]
     k = len(_CLASSES)
     combo = np.where(ip & (count > 0), (transport * k + cls_b) * k + cls_a, -1)
-    combos = {c: _on_port(c // (k * k), (c // k) % k, c % k) for c in np.unique(combo[combo >= 0]).tolist()}
+    combos = {c: _on_port(c // (k * k), (c // k) % k, c % k) for c in distinct(combo[combo >= 0]).tolist()}
     # Which flows need which signature: the protocols on their ports, and strong candidates.
     need = {name: np.zeros(n, dtype=bool) for name in SIGNATURES}
     for c, on_port in combos.items():

@@ -37,7 +37,7 @@ from plantarch.discovery.pcap.hosts import (
     timestamp,
 )
 from plantarch.discovery.pcap.identity import IDENTITY_PROTOCOLS, identify_device
-from plantarch.discovery.pcap.payloads import Ints, Payloads, identity_guard, name_guard
+from plantarch.discovery.pcap.payloads import Ints, Payloads, distinct, identity_guard, name_guard
 from plantarch.discovery.pcap.protocols import (
     ETHERTYPE_PROTOCOLS,
     IT_TCP,
@@ -205,7 +205,7 @@ def _unique_rows(*cols: Ints) -> list[tuple[int, ...]]:
     key = np.zeros(cols[0].shape[0], dtype=np.int64)
     for c, r in zip(cols, radix, strict=True):
         key = key * r + c
-    rest = np.unique(key)
+    rest = distinct(key)
     out = []
     for r in reversed(radix):
         out.append(rest % r)
@@ -246,7 +246,7 @@ def _hosts(table: FlowTable, f: _Flows) -> tuple[host_facts.Hosts, set[str], Int
         hosts[text].first, hosts[text].last = float(h_first[j]), float(h_last[j])
     sources = {texts[e] for e in eps[talked].tolist()}
     _add_roles(hosts, f, eligible)
-    pairs = np.unique(ep * len(texts) + other)
+    pairs = distinct(ep * len(texts) + other)
     return hosts, sources, pairs
 
 
@@ -353,9 +353,11 @@ def _peer_levels(
     made = np.zeros(len(f.texts), dtype=bool)
     made[[h.endpoint for h in hosts.values() if h.endpoint >= 0]] = True
     known = made[host] & ~np.isnan(level[peer])
+    levels, code = np.unique(level[peer[known]], return_inverse=True)
     out: dict[str, set[float]] = {}
-    for h, lv in zip(*np.unique(np.stack((host[known], level[peer[known]])), axis=1).tolist(), strict=True):
-        out.setdefault(f.texts[int(h)], set()).add(lv)
+    for key in distinct(host[known] * max(levels.shape[0], 1) + code).tolist():
+        h, c = divmod(key, max(levels.shape[0], 1))
+        out.setdefault(f.texts[h], set()).add(float(levels[c]))
     return out
 
 

@@ -17,6 +17,15 @@ PAD = 1024
 _PAD = bytes(PAD)
 
 
+def distinct(values: Ints) -> Ints:
+    """The sorted distinct values (np.unique without its index outputs imports numpy.ma on first use:
+    ~40 ms of start-up inside discovery)."""
+    ordered = np.sort(values)
+    keep = np.ones(ordered.shape[0], dtype=bool)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    return ordered[keep]
+
+
 @dataclass(frozen=True)
 class Payloads:
     """Payloads as one byte buffer with per-sample start, length, flow number and direction."""
