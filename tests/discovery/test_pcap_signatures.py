@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from plantarch.discovery.pcap import identity, names, protocols, signatures
+from plantarch.discovery.pcap.flow_protocols import OTHER, PROTOCOLS, TCP, TRANSPORTS, UDP, identify_flows
 from plantarch.discovery.pcap.payloads import Payloads, identity_guard, name_guard
 from plantarch.discovery.pcap.source import read_captures
 
@@ -165,3 +166,49 @@ def test_iec104_chains_and_mqtt_lengths_agree() -> None:
     got = np.array([signatures.iec104(Payloads.of([[(0, c)]]))[0] for c in cases])
     assert got.tolist() == [protocols._iec104(c) for c in cases]
     _check(cases)
+
+
+PORTS = [502, 102, 44818, 2222, 4840, 47808, 47809, 2404, 20000, 1883, 8883, 5094, 48898, 48899, 9600, 34964,
+         34980, 53, 80, 123, 137, 443, 1433, 5020, 40000, 50001, 0]  # fmt: skip
+# Modbus and HART-IP framing at once: two strong signatures qualify and identify's own order decides.
+TWO_WAY = b"\x01\x00\x00\x00\x00\x06\x00\x10" + bytes(8)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 2**32))
+def test_flow_identification_agrees_with_identify(seed: int) -> None:
+    rnd = random.Random(seed)
+    shapes = [*SHAPES, TWO_WAY]
+    flows = []
+    for _ in range(60):
+        transport = rnd.choice((TCP, UDP, OTHER))
+        samples = [
+            (rnd.randrange(2), rnd.choice(shapes) + rnd.randbytes(rnd.choice((0, 4, 30))))
+            for _ in range(rnd.choice((0, 1, 2, 3, 8)))
+        ]
+        if rnd.random() < 0.3:  # the same framing in every sample
+            samples = [(d, samples[0][1]) for d, _ in samples]
+        flows.append((transport, rnd.choice(PORTS), rnd.choice(PORTS), samples))
+    samples = [f[3] for f in flows]
+    got = identify_flows(
+        np.array([f[0] for f in flows]), np.array([f[1] for f in flows]), np.array([f[2] for f in flows]),
+        Payloads.of(samples), samples,
+    )  # fmt: skip
+    for i, (transport, port_a, port_b, flow_samples) in enumerate(flows):
+        if transport == OTHER:
+            assert (got.protocol[i], got.server[i]) == (0, -1)
+            continue
+        want = protocols.identify(TRANSPORTS[transport], port_a, port_b, flow_samples)
+        assert (PROTOCOLS[got.protocol[i]], float(got.confidence[i]), int(got.server[i])) == (
+            want.protocol,
+            want.confidence,
+            want.server,
+        ), (TRANSPORTS[transport], port_a, port_b, flow_samples)
+
+
+def test_two_qualifying_strong_signatures_are_decided_by_identify() -> None:
+    samples = [[(0, TWO_WAY), (1, TWO_WAY)]]
+    got = identify_flows(np.array([TCP]), np.array([40000]), np.array([40001]), Payloads.of(samples), samples)
+    assert protocols.SIGNATURES["modbus"](TWO_WAY) and protocols.SIGNATURES["hart-ip"](TWO_WAY)
+    want = protocols.identify("tcp", 40000, 40001, samples[0])
+    assert want.protocol in ("modbus", "hart-ip") and PROTOCOLS[got.protocol[0]] == want.protocol
