@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import random
 import struct
+import subprocess
+import sys
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -212,3 +214,20 @@ def test_two_qualifying_strong_signatures_are_decided_by_identify() -> None:
     assert protocols.SIGNATURES["modbus"](TWO_WAY) and protocols.SIGNATURES["hart-ip"](TWO_WAY)
     want = protocols.identify("tcp", 40000, 40001, samples[0])
     assert want.protocol in ("modbus", "hart-ip") and PROTOCOLS[got.protocol[0]] == want.protocol
+
+
+def test_two_qualifying_strong_signatures_give_the_same_answer_in_every_process() -> None:
+    """identify used to pick by set order, which follows the per-process string hash seed."""
+    code = (
+        "from plantarch.discovery.pcap.protocols import identify\n"
+        f"p = {TWO_WAY!r}\n"
+        "print(identify('tcp', 40000, 40001, [(0, p), (1, p)]).protocol)"
+    )
+    answers = {
+        subprocess.run(
+            [sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()
+        for seed in range(6)
+    }  # fmt: skip
+    assert answers == {"modbus"}

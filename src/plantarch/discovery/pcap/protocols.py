@@ -327,7 +327,9 @@ def identify(transport: str, port_a: int, port_b: int, samples: list[tuple[int, 
             if hits and proto in ("s7comm", "mms", "mqtt", "ads"):
                 # TCP segmentation and connection setup frames dilute these; one clear hit is enough.
                 return Identification(proto, 0.9, side)
-        for proto in STRONG.intersection([c for p in payloads[:3] for c in _candidates(p)]):
+        candidates = {c for p in payloads[:3] for c in _candidates(p)}
+        # In SIGNATURES order, not set order: set order follows the per-process string hash seed.
+        for proto in [s for s in SIGNATURES if s in STRONG and s in candidates]:
             hits = sum(1 for p in payloads if SIGNATURES[proto](p))
             if hits and hits * 2 >= len(payloads) and (hits >= 2 or len(payloads) == 1):
                 return Identification(proto, 0.8, -1)
