@@ -22,7 +22,8 @@ CONCURRENCY = 32
 """Connections per load process; a request waits for a free one, and the wait counts in its latency."""
 
 Job = tuple[str, str, float]
-Result = tuple[str, float, str]
+Result = tuple[str, float, float, float, str]
+"""(label, scheduled, sent, done, error): wall-clock times, so the timeline shows when slow requests were."""
 
 
 def request_mix(rng: random.Random) -> tuple[str, str, dict[str, str | int]]:
@@ -53,6 +54,7 @@ async def _connection(
     reader, writer = await asyncio.open_connection(host, port)
     while (job := await queue.get()) is not None:
         label, target, scheduled = job
+        sent = time.time()
         writer.write(
             f"GET {target} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n\r\n".encode()
         )
@@ -64,7 +66,7 @@ async def _connection(
             if line.lower().startswith(b"content-length:")
         )
         await reader.readexactly(length)
-        out.append((label, time.time() - scheduled, "" if status == 200 else f"HTTP {status}"))
+        out.append((label, scheduled, sent, time.time(), "" if status == 200 else f"HTTP {status}"))
     writer.close()
 
 
@@ -119,7 +121,23 @@ def _summary(values: list[float]) -> dict[str, float]:
     }
 
 
-def run(url: str, token: str, rate: float, seconds: float, seed: int, processes: int) -> dict[str, object]:
+def _tail(results: list[Result], start_at: float) -> dict[str, object]:
+    """Where the slowest 1 % were: which second of the run, and whether their send was late."""
+    ordered = sorted(results, key=lambda r: r[3] - r[1])
+    slow = ordered[int(0.99 * len(ordered)) :]
+    seconds: dict[int, int] = defaultdict(int)
+    for r in slow:
+        seconds[int(r[1] - start_at)] += 1
+    return {
+        "count": len(slow),
+        "by_second": dict(sorted(seconds.items())),
+        "send_lag_p50_ms": round(statistics.median(r[2] - r[1] for r in slow) * 1000, 1) if slow else 0,
+    }
+
+
+def run(
+    url: str, token: str, rate: float, seconds: float, seed: int, processes: int, timeline: str | None = None
+) -> dict[str, object]:
     """Spread `rate` over `processes` load processes; percentiles overall and per request kind."""
     with multiprocessing.Pool(processes) as pool:
         pool.map(_ready, range(processes))  # start (and import in) every process before the clock starts
@@ -129,19 +147,29 @@ def run(url: str, token: str, rate: float, seconds: float, seed: int, processes:
         ]
         parts = pool.map(_process, jobs)
     elapsed = time.time() - start_at
+    everything = sorted((r for part in parts for r in part), key=lambda r: r[1])
     latencies: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
-    for label, latency, error in (r for part in parts for r in part):
-        latencies[label].append(latency)
+    for label, scheduled, _sent, done, error in everything:
+        latencies[label].append(done - scheduled)
         if error:
             errors[f"{label}: {error}"] += 1
-    everything = [v for values in latencies.values() for v in values]
+    if timeline:
+        with open(timeline, "w") as out:
+            out.write("scheduled_s,send_lag_ms,latency_ms,request,error\n")
+            for label, scheduled, sent, done, error in everything:
+                out.write(
+                    f"{scheduled - start_at:.4f},{(sent - scheduled) * 1000:.2f},"
+                    f"{(done - scheduled) * 1000:.2f},{label},{error}\n"
+                )
     return {
         "target_rate": rate,
         "achieved_rate": round(len(everything) / elapsed, 1),
         "seconds": round(elapsed, 1),
-        "overall": _summary(everything),
+        "overall": _summary([r[3] - r[1] for r in everything]),
+        "send_lag": _summary([r[2] - r[1] for r in everything]),
         "by_request": {label: _summary(values) for label, values in sorted(latencies.items())},
+        "slowest_1_percent": _tail(everything, start_at),
         "errors": dict(errors),
     }
 
@@ -155,8 +183,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--processes", type=int, default=2, help="load processes sharing the rate")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--timeline", help="CSV file: one line per request (schedule, send lag, latency)")
     args = parser.parse_args()
-    result = run(args.url, args.token, args.rate, args.seconds, args.seed, args.processes)
+    result = run(args.url, args.token, args.rate, args.seconds, args.seed, args.processes, args.timeline)
     print(json.dumps(result, indent=2))
 
 

@@ -265,6 +265,54 @@ def sort_columns(kind: str) -> list[str]:
     return ["key", "name", *(c.name for c in table.columns if c.name not in ("key", "doc"))]
 
 
+def _order_keys(kind: str, order: str, descending: bool) -> list[ColumnElement[Any]]:
+    table = OBJECT_TABLES[kind]
+    if order not in sort_columns(kind):
+        raise InputError(
+            f"{kind} cannot be sorted by '{order}'; by: {', '.join(sort_columns(kind))}", field="sort"
+        )
+    column: ColumnElement[Any] = table.c.doc["name"].as_string() if order == "name" else table.c[order]
+    keys: list[ColumnElement[Any]] = [column.desc() if descending else column.asc()]
+    if order != "key":
+        keys.append(table.c.key)
+    return keys
+
+
+def _page(
+    store: Store,
+    kind: str,
+    filters: Mapping[str, Any] | None,
+    *,
+    limit: int,
+    offset: int,
+    counts: CountCache | None,
+    order: str,
+    descending: bool,
+    text: bool,
+) -> tuple[list[Any], int]:
+    """The stored documents of one page (as dicts, or as JSON text when `text`) and the total."""
+    repo.check_kind(kind)
+    values = FILTERSETS[kind].parse(filters or {})
+    table = OBJECT_TABLES[kind]
+    keys = _order_keys(kind, order, descending)
+    document = repo.document_text(table) if text else table.c.doc
+    with store.reader.connect() as conn:
+        stmt = _filtered(conn, kind, values, select(document)).order_by(*keys).limit(limit).offset(offset)
+        docs = list(conn.scalars(stmt))
+        if offset == 0 and len(docs) < limit:
+            return docs, len(docs)
+        cache_key = (
+            (store.url, kind, tuple(sorted(values.items())), latest_revision(conn)) if counts else None
+        )
+        total = counts.get(cache_key) if counts and cache_key else None
+        if total is None:
+            count = _filtered(conn, kind, values, select(func.count()).select_from(table))
+            total = int(conn.scalar(count) or 0)
+            if counts and cache_key:
+                counts.put(cache_key, total)
+    return docs, total
+
+
 def list_objects(
     store: Store,
     kind: str,
@@ -278,30 +326,43 @@ def list_objects(
 ) -> Page:
     """One page of the objects of `kind` matching the filters (text values are parsed), ordered by
     `order` (one of `sort_columns(kind)`, then key)."""
-    repo.check_kind(kind)
-    values = FILTERSETS[kind].parse(filters or {})
-    table = OBJECT_TABLES[kind]
-    if order not in sort_columns(kind):
-        raise InputError(
-            f"{kind} cannot be sorted by '{order}'; by: {', '.join(sort_columns(kind))}", field="sort"
-        )
-    column: ColumnElement[Any] = table.c.doc["name"].as_string() if order == "name" else table.c[order]
-    keys: list[ColumnElement[Any]] = [column.desc() if descending else column.asc()]
-    if order != "key":
-        keys.append(table.c.key)
-    with store.engine.connect() as conn:
-        stmt = _filtered(conn, kind, values, select(table.c.doc)).order_by(*keys).limit(limit).offset(offset)
-        items = [repo.to_object(kind, doc) for (doc,) in conn.execute(stmt)]
-        if offset == 0 and len(items) < limit:
-            total: int | None = len(items)
-        else:
-            cache_key = (
-                (store.url, kind, tuple(sorted(values.items())), latest_revision(conn)) if counts else None
-            )
-            total = counts.get(cache_key) if counts and cache_key else None
-            if total is None:
-                count = _filtered(conn, kind, values, select(func.count()).select_from(table))
-                total = int(conn.scalar(count) or 0)
-                if counts and cache_key:
-                    counts.put(cache_key, total)
-    return Page(items=items, total=total, limit=limit, offset=offset)
+    docs, total = _page(
+        store,
+        kind,
+        filters,
+        limit=limit,
+        offset=offset,
+        counts=counts,
+        order=order,
+        descending=descending,
+        text=False,
+    )
+    return Page(items=[repo.to_object(kind, doc) for doc in docs], total=total, limit=limit, offset=offset)
+
+
+def list_json(
+    store: Store,
+    kind: str,
+    filters: Mapping[str, Any] | None = None,
+    *,
+    limit: int = 100,
+    offset: int = 0,
+    counts: CountCache | None = None,
+    order: str = "key",
+    descending: bool = False,
+) -> bytes:
+    """The page `list_objects` gives as the API answers it, `{"items": [...], "total", "limit", "offset"}`
+    with every field of every item, made from the stored JSON text without Python dicts in between."""
+    texts, total = _page(
+        store,
+        kind,
+        filters,
+        limit=limit,
+        offset=offset,
+        counts=counts,
+        order=order,
+        descending=descending,
+        text=True,
+    )
+    items = repo.objects_json(kind, texts)
+    return b'{"items":%b,"total":%d,"limit":%d,"offset":%d}' % (items, total, limit, offset)

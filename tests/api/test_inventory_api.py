@@ -7,6 +7,9 @@ from pathlib import Path
 import pytest
 
 from api.conftest import Api
+from plantarch.api.schemas import page_schema
+from plantarch.model import OBJECT_TYPES, PLURALS, Asset
+from plantarch.model.base import FieldSource, Provenance
 
 
 def test_lists_use_the_shared_filters_and_pages(api: Api) -> None:
@@ -28,6 +31,36 @@ def test_lists_use_the_shared_filters_and_pages(api: Api) -> None:
     # found by schemathesis: a port beyond 64 bits used to reach the database and answer 500
     huge = api.client.get("/api/flows", params={"port": str(2**63)}, headers=api.headers("vera"))
     assert huge.status_code == 422 and huge.json()["detail"][0]["loc"] == ["query", "port"]
+
+
+def test_reads_answer_exactly_the_documented_models_json(api: Api) -> None:
+    """Get and list answer from the stored documents; the bytes are what the response models give
+    (defaults filled in, nested ones too), for every inventory kind on both databases."""
+    with api.store.change(author="t") as cs:
+        cs.put(
+            Asset(
+                key="hmi-9",
+                name="HMI 9 \u00e9",
+                ips=["10.9.9.9"],
+                identity={"station": "hmi-9"},
+                provenance=[Provenance(source="nmap", observed_at="2026-11-01T10:00:00Z")],
+                field_sources=[FieldSource(field="vendor", value={"x": [1, 2.5]}, source="nmap")],
+            )
+        )
+    for plural in ("systems", "assets", "flows", "zones", "conduits", "locations", "capabilities"):
+        kind = next(k for k, p in PLURALS.items() if p == plural)
+        objects = api.store.list(kind)
+        assert objects, plural
+        page = api.client.get(f"/api/{plural}", params={"limit": 3, "offset": 1}, headers=api.headers("vera"))
+        expected = page_schema(OBJECT_TYPES[kind])(items=objects[1:4], total=len(objects), limit=3, offset=1)
+        assert page.status_code == 200 and page.headers["content-type"] == "application/json"
+        assert page.content == expected.model_dump_json().encode()
+        for obj in objects[:4]:
+            one = api.client.get(f"/api/{plural}/{obj.key}", headers=api.headers("vera"))
+            assert one.status_code == 200 and one.headers["content-type"] == "application/json"
+            assert one.content == obj.model_dump_json().encode()
+    missing = api.client.get("/api/assets/nope", headers=api.headers("vera"))
+    assert missing.status_code == 404 and missing.json() == {"detail": "no asset 'nope'"}
 
 
 def test_create_update_delete_are_change_sets_with_audit_records(api: Api) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from plantarch.errors import InputError
-from plantarch.filters import FILTERSETS, list_objects
+from plantarch.filters import FILTERSETS, list_json, list_objects
 from plantarch.model import Asset
 from plantarch.store import Store
 
@@ -69,3 +69,25 @@ def test_cached_totals_follow_the_revision(plant_store: Store) -> None:
     with plant_store.change(author="t") as cs:
         cs.put(System(key="scada", name="SCADA", kind="scada"))
     assert list_objects(plant_store, "system", limit=1, counts=counts).total == 5
+
+
+@pytest.mark.parametrize(
+    ("object_kind", "filters", "order", "descending"),
+    [
+        ("system", {"zone": "operations"}, "key", False),
+        ("system", {}, "name", True),
+        ("flow", {"endpoint": "mes"}, "protocol", False),
+        ("asset", {}, "key", False),
+    ],
+)
+def test_list_json_is_the_page_as_json(
+    plant_store: Store, object_kind: str, filters: dict[str, str], order: str, descending: bool
+) -> None:
+    """The API's JSON page (from stored text) says exactly what list_objects' page serialises to."""
+    for limit, offset in ((2, 0), (1, 1), (50, 0), (5, 100)):
+        options = {"limit": limit, "offset": offset, "order": order, "descending": descending}
+        page = list_objects(plant_store, object_kind, filters, **options)  # type: ignore[arg-type]
+        text = list_json(plant_store, object_kind, filters, **options)  # type: ignore[arg-type]
+        assert text == page.model_dump_json(serialize_as_any=True).encode()
+    with pytest.raises(InputError, match="colour"):
+        list_json(plant_store, "system", {"colour": "red"})

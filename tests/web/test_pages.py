@@ -233,3 +233,20 @@ class _Never:
 
     def get(self, store: Any) -> None:
         return None
+
+
+def test_every_answer_carries_the_security_headers(client: httpx.Client, site: Site) -> None:
+    """Pages carry the CSP; API answers and /docs do not (Swagger UI runs inline script), but every answer,
+    errors included, says nosniff and a same-origin referrer policy."""
+    _as(client, site, "vera")
+    page = client.get("/inventory/asset")
+    api = client.get("/api/assets", params={"limit": 1})
+    missing = client.get("/api/assets/no-such-asset")
+    docs = client.get("/docs")
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    for answer in (api, missing, docs):
+        assert "content-security-policy" not in answer.headers
+    assert [a.status_code for a in (page, api, missing, docs)] == [200, 200, 404, 200]
+    for answer in (page, api, missing, docs):
+        assert answer.headers["x-content-type-options"] == "nosniff"
+        assert answer.headers["referrer-policy"] == "same-origin"

@@ -152,19 +152,31 @@ class TokenCache:
 
     def authenticate(self, store: Store, token: str) -> Principal | None:
         """Like `authenticate`, answered from the cache while the entry is fresh."""
+        fresh, principal = self.lookup(token)
+        if fresh:
+            return principal
+        principal = authenticate(store, token)
+        self.remember(token, principal)
+        return principal
+
+    def lookup(self, token: str) -> tuple[bool, Principal | None]:
+        """(True, the cached answer) while a fresh entry exists, else (False, None); no database I/O."""
         if self.seconds <= 0:
-            return authenticate(store, token)
-        now = time.monotonic()
+            return False, None
         with self._lock:
             hit = self._seen.get(token)
-        if hit is not None and now - hit[0] < self.seconds:
-            return hit[1]
-        principal = authenticate(store, token)
+        if hit is not None and time.monotonic() - hit[0] < self.seconds:
+            return True, hit[1]
+        return False, None
+
+    def remember(self, token: str, principal: Principal | None) -> None:
+        """Cache the answer of a lookup in the database."""
+        if self.seconds <= 0:
+            return
         with self._lock:
             if len(self._seen) >= self.size:
                 self._seen.clear()
-            self._seen[token] = (now, principal)
-        return principal
+            self._seen[token] = (time.monotonic(), principal)
 
 
 def auth_configured(store: Store) -> bool:

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Query, Request, Security
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
 from plantarch.api.auth import Principal, Role, TokenCache
@@ -44,17 +45,22 @@ async def get_token_cache(request: Request) -> TokenCache:
     return cache
 
 
-def current_user(
+async def current_user(
     store: StoreDep,
     settings: SettingsDep,
     tokens: Annotated[TokenCache, Depends(get_token_cache)],
     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)] = None,
     cookie: Annotated[str | None, Security(_cookie)] = None,
 ) -> Principal:
-    """The user behind the request's token (header or cookie); 401 without a valid one."""
+    """The user behind the request's token (header or cookie); 401 without a valid one.
+
+    A token checked within the cache's seconds is answered on the event loop; only a lookup in the
+    database goes to the thread pool."""
     token = bearer.credentials if bearer is not None else cookie
     if token:
-        principal = tokens.authenticate(store, token)
+        fresh, principal = tokens.lookup(token)
+        if not fresh:
+            principal = await run_in_threadpool(tokens.authenticate, store, token)
         if principal is not None:
             return principal
         raise HTTPException(401, "invalid or revoked token", headers={"WWW-Authenticate": "Bearer"})

@@ -6,7 +6,20 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, Table, delete, func, insert, select, update
+from pydantic import TypeAdapter
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    Table,
+    Text,
+    cast,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.sql.expression import bindparam
 
 from plantarch.errors import InputError
@@ -33,6 +46,35 @@ def document_json(obj: ModelObject) -> str:
 def to_object(kind: str, doc: Mapping[str, Any]) -> ModelObject:
     """Rebuild a model object of `kind` from its stored document."""
     return OBJECT_TYPES[kind].model_validate(doc)
+
+
+_LIST_ADAPTERS: dict[str, TypeAdapter[list[Any]]] = {}
+
+
+def document_text(table: Table) -> ColumnElement[str]:
+    """The stored document as JSON text, so the driver does not parse it into Python objects."""
+    return cast(table.c.doc, Text)
+
+
+def fetch_document_text(conn: Connection, kind: str, key: str) -> str | None:
+    """The stored document of one object as JSON text, or None."""
+    table = OBJECT_TABLES[kind]
+    return conn.scalar(select(document_text(table)).where(table.c.key == key))
+
+
+def object_json(kind: str, text: str) -> bytes:
+    """A stored document (JSON text) as the whole object's JSON, defaults included, validated on the way."""
+    model = OBJECT_TYPES[kind]
+    return model.__pydantic_serializer__.to_json(model.model_validate_json(text))
+
+
+def objects_json(kind: str, texts: Sequence[str]) -> bytes:
+    """Stored documents (JSON texts) as one JSON array of whole objects: one parse, one serialisation."""
+    adapter = _LIST_ADAPTERS.get(kind)
+    if adapter is None:
+        items: Any = list[OBJECT_TYPES[kind]]  # type: ignore[valid-type]
+        adapter = _LIST_ADAPTERS[kind] = TypeAdapter(items)
+    return adapter.dump_json(adapter.validate_json("[" + ",".join(texts) + "]"))
 
 
 def check_kind(kind: str) -> str:

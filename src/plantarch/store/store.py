@@ -32,6 +32,13 @@ class Store:
         self.engine = engine
         """The SQLAlchemy engine (SQLite or PostgreSQL)."""
         self._write_engine = engine.execution_options(plantarch_write=True)
+        self.reader = (
+            engine.execution_options(isolation_level="AUTOCOMMIT")
+            if engine.dialect.name == "postgresql"
+            else engine
+        )
+        """The engine for reads: on PostgreSQL in autocommit mode, so a read costs no BEGIN and ROLLBACK
+        round trips (each statement sees a fresh snapshot either way under READ COMMITTED)."""
 
     @property
     def url(self) -> str:
@@ -79,9 +86,16 @@ class Store:
 
     def get(self, kind: str, key: str) -> ModelObject | None:
         """The object of `kind` with `key`, or None."""
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             docs = repo.fetch_documents(conn, repo.check_kind(kind), [key])
         return repo.to_object(kind, docs[key]) if key in docs else None
+
+    def get_json(self, kind: str, key: str) -> bytes | None:
+        """The object of `kind` with `key` as JSON, every field included (what `get(...).model_dump_json()`
+        gives), or None; read from the stored text by pydantic's JSON parser, no Python dicts between."""
+        with self.reader.connect() as conn:
+            text = repo.fetch_document_text(conn, repo.check_kind(kind), key)
+        return None if text is None else repo.object_json(kind, text)
 
     def list(
         self, kind: str, filters: Mapping[str, Any] | None = None, limit: int | None = None, offset: int = 0

@@ -30,7 +30,7 @@ class LoginRequired(Exception):
         self.reason = reason
 
 
-def page_user(
+async def page_user(
     request: Request,
     store: StoreDep,
     settings: SettingsDep,
@@ -39,7 +39,7 @@ def page_user(
 ) -> Principal:
     """The logged-in user (same check as the API); redirects to the login page without one."""
     try:
-        return current_user(store=store, settings=settings, tokens=tokens, bearer=None, cookie=cookie)
+        return await current_user(store=store, settings=settings, tokens=tokens, bearer=None, cookie=cookie)
     except HTTPException as exc:
         here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise LoginRequired(here, str(exc.detail) if cookie else "") from None

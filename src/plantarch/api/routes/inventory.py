@@ -4,14 +4,16 @@ Each resource module (systems.py, assets.py, ...) makes its router with `invento
 every write goes through `plantarch.governance.edits` and so becomes a change set with an audit record.
 """
 
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Response
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
 from plantarch.api.deps import Editor, SettingsDep, StoreDep, Viewer, filter_values
 from plantarch.api.schemas import WriteResult, page_schema, update_schema
-from plantarch.filters import CountCache, list_objects
+from plantarch.filters import CountCache, list_json
 from plantarch.governance.edits import create_object, delete_object, update_object
 from plantarch.model import OBJECT_TYPES, PLURALS, ModelObject
 
@@ -32,7 +34,9 @@ def inventory_router(kind: str) -> APIRouter:
     filters_dep = filter_values(kind)
     counts = CountCache()
 
-    def list_items(
+    # Reads are async routes doing their database work in one thread-pool call that answers JSON bytes
+    # made from the stored documents (same bytes as the response model would give; #7).
+    async def list_items(
         store: StoreDep,
         settings: SettingsDep,
         user: Viewer,
@@ -40,16 +44,19 @@ def inventory_router(kind: str) -> APIRouter:
         limit: Annotated[int, Query(ge=1, le=10_000, description="Page size.")] = 100,
         offset: Annotated[int, Query(ge=0, le=10_000_000, description="Objects to skip.")] = 0,
     ) -> Any:
-        page = list_objects(
-            store, kind, filters, limit=min(limit, settings.max_page), offset=offset, counts=counts
+        body = await run_in_threadpool(
+            partial(list_json, limit=min(limit, settings.max_page), offset=offset, counts=counts),
+            store,
+            kind,
+            filters,
         )
-        return page_model(items=page.items, total=page.total, limit=page.limit, offset=page.offset)
+        return Response(body, media_type="application/json")
 
-    def get_item(key: str, store: StoreDep, user: Viewer) -> Any:
-        found = store.get(kind, key)
-        if found is None:
+    async def get_item(key: str, store: StoreDep, user: Viewer) -> Any:
+        body = await run_in_threadpool(store.get_json, kind, key)
+        if body is None:
             raise HTTPException(404, f"no {kind} '{key}'")
-        return found
+        return Response(body, media_type="application/json")
 
     def create_item(body: ModelObject, store: StoreDep, user: Editor) -> WriteResult:
         return WriteResult(revision=create_object(store, body, user.user))
