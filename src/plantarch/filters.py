@@ -22,7 +22,7 @@ from plantarch.model import ModelObject
 from plantarch.store import Store
 from plantarch.store import repository as repo
 from plantarch.store.history import latest_revision
-from plantarch.store.tables import OBJECT_TABLES, asset_ips
+from plantarch.store.tables import OBJECT_TABLES, asset_ips, change_sets
 
 Match = Literal["column", "field", "member", "ip", "either", "search"]
 ValueType = Literal["str", "float", "int", "bool"]
@@ -297,20 +297,36 @@ def _page(
     keys = _order_keys(kind, order, descending)
     document = repo.document_text(table) if text else table.c.doc
     with store.reader.connect() as conn:
-        stmt = _filtered(conn, kind, values, select(document)).order_by(*keys).limit(limit).offset(offset)
-        docs = list(conn.scalars(stmt))
+        # The page's keys first (an index-only walk past `offset` entries), then only those rows: a
+        # large offset no longer reads and sorts every matching document. The model revision comes in
+        # the same statement, for the cached total.
+        page_keys = (
+            _filtered(conn, kind, values, select(table.c.key)).order_by(*keys).limit(limit).offset(offset)
+        )
+        revision = select(func.coalesce(func.max(change_sets.c.revision), 0)).scalar_subquery()
+        stmt = select(document, revision).where(table.c.key.in_(page_keys)).order_by(*keys)
+        rows = conn.execute(stmt).all()
+        docs = [row[0] for row in rows]
         if offset == 0 and len(docs) < limit:
             return docs, len(docs)
+        if counts is None:
+            return docs, _count(conn, kind, values)
         cache_key = (
-            (store.url, kind, tuple(sorted(values.items())), latest_revision(conn)) if counts else None
+            store.url,
+            kind,
+            tuple(sorted(values.items())),
+            rows[0][1] if rows else latest_revision(conn),
         )
-        total = counts.get(cache_key) if counts and cache_key else None
+        total = counts.get(cache_key)
         if total is None:
-            count = _filtered(conn, kind, values, select(func.count()).select_from(table))
-            total = int(conn.scalar(count) or 0)
-            if counts and cache_key:
-                counts.put(cache_key, total)
+            total = _count(conn, kind, values)
+            counts.put(cache_key, total)
     return docs, total
+
+
+def _count(conn: Connection, kind: str, values: Mapping[str, Any]) -> int:
+    count = _filtered(conn, kind, values, select(func.count()).select_from(OBJECT_TABLES[kind]))
+    return int(conn.scalar(count) or 0)
 
 
 def list_objects(

@@ -91,9 +91,11 @@ def test_bulk_change_sets_refresh_postgresql_statistics(store: Store) -> None:
 
     def analysed() -> object:
         with store.engine.connect() as conn:
-            return conn.execute(
-                text("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = :t"), {"t": flows}
-            ).scalar()
+            row = conn.execute(
+                text("SELECT last_analyze, last_vacuum FROM pg_stat_user_tables WHERE relname = :t"),
+                {"t": flows},
+            ).one()
+        return row[0] and row[1]
 
     with store.change(author="t", reason="small") as cs:
         cs.put(System(key="a", name="A", kind="plc"))

@@ -26,7 +26,7 @@ class Store:
 
     metadata: MetaData = metadata
     analyze_after: int = 10_000
-    """On PostgreSQL, a change set touching at least this many objects refreshes the tables' statistics."""
+    """On PostgreSQL, a change set touching at least this many objects vacuums and analyses its tables."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -73,7 +73,8 @@ class Store:
 
     def _refresh_statistics(self, cs: ChangeSet) -> None:
         # PostgreSQL plans from table statistics; after a bulk import they are stale (and autovacuum may
-        # be off), which turns indexed lookups into sequential scans of millions of flows.
+        # be off), which turns indexed lookups into sequential scans of millions of flows. VACUUM also
+        # marks the new pages all-visible, so index-only scans (list pages, counts) skip the table.
         if self.dialect != "postgresql" or sum(cs.counts.values()) < self.analyze_after:
             return
         kinds = sorted({kind for (_op, kind), n in cs.tally.items() if n})
@@ -82,7 +83,7 @@ class Store:
             for kind in kinds:
                 table = OBJECT_TABLES.get(kind)
                 if table is not None:
-                    conn.exec_driver_sql(f'ANALYZE "{table.name}"')
+                    conn.exec_driver_sql(f'VACUUM (ANALYZE) "{table.name}"')
 
     def get(self, kind: str, key: str) -> ModelObject | None:
         """The object of `kind` with `key`, or None."""

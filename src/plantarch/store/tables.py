@@ -91,8 +91,8 @@ systems = Table(
     Column("purdue_level", Float),
     Column("doc", Document, nullable=False),
     Index(None, "kind"),
-    Index(None, "zone"),
-    Index(None, "location"),
+    Index(None, "zone", "key"),
+    Index(None, "location", "key"),
     Index(None, "purdue_level"),
 )
 
@@ -104,8 +104,9 @@ assets = Table(
     _key("location"),
     Column("declared", Boolean, nullable=False),
     Column("doc", Document, nullable=False),
-    Index(None, "zone"),
-    Index(None, "location"),
+    # (filter, key): a filtered list walks its page in key order in the index instead of sorting
+    Index(None, "zone", "key"),
+    Index(None, "location", "key"),
 )
 
 asset_ips = Table(
