@@ -12,8 +12,11 @@ import json
 import multiprocessing
 import random
 import statistics
+import subprocess
+import tempfile
 import time
 from collections import defaultdict
+from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 SITES = 50
@@ -135,10 +138,14 @@ def _tail(results: list[Result], start_at: float) -> dict[str, object]:
     }
 
 
-def run(
-    url: str, token: str, rate: float, seconds: float, seed: int, processes: int, timeline: str | None = None
-) -> dict[str, object]:
-    """Spread `rate` over `processes` load processes; percentiles overall and per request kind."""
+C_KINDS = ("get asset", "get system", "list assets by zone", "list assets", "list systems by site")
+"""The request kinds of openloop.c, by the number it prints."""
+
+
+def _python_engine(
+    url: str, token: str, rate: float, seconds: float, seed: int, processes: int
+) -> tuple[float, list[Result]]:
+    """Spread `rate` over `processes` asyncio load processes; (start, results)."""
     with multiprocessing.Pool(processes) as pool:
         pool.map(_ready, range(processes))  # start (and import in) every process before the clock starts
         start_at = time.time() + 0.5
@@ -146,8 +153,54 @@ def run(
             (url, token, rate / processes, seconds, seed + i, start_at + i / rate) for i in range(processes)
         ]
         parts = pool.map(_process, jobs)
+    return start_at, [r for part in parts for r in part]
+
+
+def _c_engine(url: str, token: str, rate: float, seconds: float, seed: int) -> tuple[float, list[Result]]:
+    """The same schedule and mix from openloop.c (built here with cc on first use); (start, results)."""
+    source = Path(__file__).with_name("openloop.c")
+    binary = Path(tempfile.gettempdir()) / f"plantarch-openloop-{source.stat().st_mtime_ns}"
+    if not binary.exists():
+        subprocess.run(["cc", "-O2", "-o", str(binary), str(source)], check=True)
+    parsed = urlsplit(url)
+    start_at = time.time() + 0.5
+    command = [str(binary), parsed.hostname or "127.0.0.1", str(parsed.port or 80), token, str(rate)]
+    command += [str(seconds), str(CONCURRENCY * 2), str(seed), f"{start_at:.6f}"]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    results: list[Result] = []
+    for line in output.splitlines():
+        due, lag_ms, latency_ms, kind, status = line.split()
+        scheduled = start_at + float(due)
+        error = "" if status == "200" else f"HTTP {status}"
+        results.append(
+            (
+                C_KINDS[int(kind)],
+                scheduled,
+                scheduled + float(lag_ms) / 1000,
+                scheduled + float(latency_ms) / 1000,
+                error,
+            )
+        )
+    return start_at, results
+
+
+def run(
+    url: str,
+    token: str,
+    rate: float,
+    seconds: float,
+    seed: int,
+    processes: int,
+    timeline: str | None = None,
+    engine: str = "python",
+) -> dict[str, object]:
+    """Load at `rate` with the chosen engine; percentiles overall and per request kind."""
+    if engine == "c":
+        start_at, results = _c_engine(url, token, rate, seconds, seed)
+    else:
+        start_at, results = _python_engine(url, token, rate, seconds, seed, processes)
     elapsed = time.time() - start_at
-    everything = sorted((r for part in parts for r in part), key=lambda r: r[1])
+    everything = sorted(results, key=lambda r: r[1])
     latencies: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
     for label, scheduled, _sent, done, error in everything:
@@ -163,6 +216,7 @@ def run(
                     f"{(done - scheduled) * 1000:.2f},{label},{error}\n"
                 )
     return {
+        "engine": engine,
         "target_rate": rate,
         "achieved_rate": round(len(everything) / elapsed, 1),
         "seconds": round(elapsed, 1),
@@ -184,8 +238,16 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=2, help="load processes sharing the rate")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--timeline", help="CSV file: one line per request (schedule, send lag, latency)")
+    parser.add_argument(
+        "--engine",
+        choices=("python", "c"),
+        default="python",
+        help="python: asyncio processes; c: openloop.c, one process using far less CPU (needs cc)",
+    )
     args = parser.parse_args()
-    result = run(args.url, args.token, args.rate, args.seconds, args.seed, args.processes, args.timeline)
+    result = run(
+        args.url, args.token, args.rate, args.seconds, args.seed, args.processes, args.timeline, args.engine
+    )
     print(json.dumps(result, indent=2))
 
 

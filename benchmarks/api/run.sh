@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The API load benchmark: 250,000 assets in PostgreSQL, `plantarch serve` in one process, load from another.
 # Usage: benchmarks/api/run.sh [RATE] [SECONDS] [WORKERS]   (needs PostgreSQL at 127.0.0.1:5432, trust auth)
+# Environment: ENGINE=c|python (load generator; c when cc exists), TIMELINE=FILE (one CSV line per request)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BIN=${BIN:-.venv/bin}
@@ -35,8 +36,11 @@ server_cpu() {  # user + system CPU seconds of the server's processes so far
 CPU_BEFORE=$(server_cpu)
 DIED_BEFORE=$(grep -c "died" "$LOG" || true)
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-"$BIN/python" benchmarks/api/load.py --url "http://127.0.0.1:$PORT" --token "$TOKEN" --rate "$RATE" --seconds "$SECONDS_" \
-  --timeline "${TIMELINE:-/tmp/plantarch-bench-timeline.csv}"
+# the C generator (openloop.c) takes far less of the shared CPU than the Python one; ENGINE=python for that
+ENGINE=${ENGINE:-$(command -v cc >/dev/null && echo c || echo python)}
+TIMEFORMAT="load generator ($ENGINE) CPU: %U user + %S system s"
+time "$BIN/python" benchmarks/api/load.py --url "http://127.0.0.1:$PORT" --token "$TOKEN" --rate "$RATE" --seconds "$SECONDS_" \
+  --engine "$ENGINE" --timeline "${TIMELINE:-/tmp/plantarch-bench-timeline.csv}"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "server CPU during the run: $(awk -v a="$(server_cpu)" -v b="$CPU_BEFORE" 'BEGIN {printf "%.2f", a - b}') s (user + system, all workers)"
 if [ "$(grep -c "died" "$LOG" || true)" -gt "$DIED_BEFORE" ]; then

@@ -43,6 +43,10 @@ def is_loopback(host: str) -> bool:
             return False
 
 
+WORKER_STARTUP_SECONDS = 60
+"""How long `serve --workers N` waits for a worker to answer before it restarts it."""
+
+
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
@@ -91,6 +95,9 @@ def serve(
         workers=workers,
         log_level="info",
         access_log=access_log,
+        # A worker answers uvicorn's health check only once it has imported plantarch; on a busy machine
+        # that took more than uvicorn's 5 s, and the workers were killed and restarted in a loop (#7).
+        timeout_worker_healthcheck=WORKER_STARTUP_SECONDS,
     )
 
 
