@@ -1,7 +1,7 @@
 """Zone and location indexes of assets and systems carry the key, so filtered lists page in key order.
 
-Revision ID: 0003_list_indexes
-Revises: 0002_governance
+Revision ID: 0004_list_indexes
+Revises: 0003_identifiers
 Create Date: 2026-11-25
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0003_list_indexes"
-down_revision: str | None = "0002_governance"
+revision: str = "0004_list_indexes"
+down_revision: str | None = "0003_identifiers"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
