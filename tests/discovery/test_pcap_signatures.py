@@ -81,8 +81,8 @@ def test_signatures_agree_on_every_shared_sample() -> None:
 def test_payload_columns_keep_flow_direction_and_rank() -> None:
     cols = Payloads.of([[(0, b"ab"), (1, b"")], [], [(1, b"xyz")]])
     assert cols.flow.tolist() == [0, 0, 2] and cols.rank.tolist() == [0, 1, 0]
-    assert cols.direction.tolist() == [0, 1, 1] and cols.length.tolist() == [2, 0, 3]
-    assert cols.u8(0).tolist()[::2] == [ord("a"), ord("x")] and cols.items[2] == b"xyz"
+    assert [cols.direction(s) for s in range(3)] == [0, 1, 1] and cols.length.tolist() == [2, 0, 3]
+    assert cols.u8(0).tolist()[::2] == [ord("a"), ord("x")] and cols.payload(2) == b"xyz"
     empty = Payloads.of([])
     assert len(empty) == 0 and signatures.mqtt(empty).tolist() == []
 

@@ -182,7 +182,7 @@ def _merged_flows(table: FlowTable, f: _Flows) -> list[FlowObservation]:
 
 def build_inventory(table: FlowTable) -> Inventory:
     """Decide direction, protocol and roles of every flow, then assemble hosts with names and levels."""
-    payloads = Payloads.of(table.samples)
+    payloads = Payloads.of(table.samples, _column(table, "sampled", len(table.samples)))
     f = _decide(table, payloads)
     hosts, sources, peer_pairs = _hosts(table, f)
     host_facts.drop_silent_broadcasts(hosts, sources)
@@ -314,29 +314,34 @@ def _payload_facts(
 ) -> tuple[list[IdentityHit], list[NameHit]]:
     """Device identities (in capture order) and names carried by the sampled payloads."""
     flow = payloads.flow
-    sender = np.where(payloads.direction == 0, f.ep_a[flow], f.ep_b[flow])
     proto = _column(table, "proto", f.n)
     port_a, port_b = _column(table, "port_a", f.n), _column(table, "port_b", f.n)
-    items, texts, l2 = payloads.items, f.texts, f.l2
+    texts, l2 = f.texts, f.l2
+
+    def sender(s: int) -> str:
+        return texts[int((f.ep_b if payloads.direction(s) else f.ep_a)[flow[s]])]
+
     found: list[tuple[int, IdentityHit]] = []
     for protocol in sorted(IDENTITY_PROTOCOLS):
         sub = np.flatnonzero(f.protocol[flow] == CODE[protocol])
         for s in sub[identity_guard(payloads.take(sub), protocol)].tolist():
-            ident = identify_device(protocol, items[s])
+            ident = identify_device(protocol, payloads.payload(s))
             if ident:
-                found.append((s, ("mac" if l2[flow[s]] else "ip", texts[sender[s]], ident)))
+                found.append((s, ("mac" if l2[flow[s]] else "ip", sender(s), ident)))
     name_hits: list[NameHit] = []
     for s in np.flatnonzero(l2[flow] & (proto[flow] == LLDP)).tolist():
-        name_hits += name_parsers.lldp(items[s], texts[sender[s]])
+        name_hits += name_parsers.lldp(payloads.payload(s), sender(s))
     for s in np.flatnonzero(l2[flow] & (proto[flow] == ETH_LLC)).tolist():
-        name_hits += name_parsers.cdp(items[s], texts[sender[s]])
+        name_hits += name_parsers.cdp(payloads.payload(s), sender(s))
     chosen = np.zeros(f.n, dtype=bool)
     for parser, ports in _NAME_PORTS:
         flows = (f.transport == UDP) & ~chosen & (np.isin(port_a, ports) | np.isin(port_b, ports))
         chosen |= flows
         sub = np.flatnonzero(flows[flow])
         for s in sub[name_guard(payloads.take(sub), parser)].tolist():
-            name_hits += name_parsers.names_from_udp(int(port_a[flow[s]]), int(port_b[flow[s]]), items[s])
+            name_hits += name_parsers.names_from_udp(
+                int(port_a[flow[s]]), int(port_b[flow[s]]), payloads.payload(s)
+            )
     return [hit for _, hit in sorted(found, key=lambda item: item[0])], name_hits
 
 

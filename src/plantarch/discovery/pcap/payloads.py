@@ -28,25 +28,28 @@ def distinct(values: Ints) -> Ints:
 
 @dataclass(frozen=True)
 class Payloads:
-    """Payloads as one byte buffer with per-sample start, length, flow number and direction."""
+    """Payloads as one byte buffer with per-sample start, length and flow number."""
 
     data: npt.NDArray[np.uint8]
     start: Ints
     length: Ints
     flow: Ints
-    direction: Ints
     rank: Ints
     """Position of the sample among its flow's samples (0 = first)."""
-    items: list[bytes]
-    """The payloads themselves, for the Python parsers (indexed like the columns)."""
+    samples: list[tuple[int, bytes]]
+    """The (direction, payload) samples themselves, indexed like the columns, for the Python parsers."""
 
     @classmethod
-    def of(cls, samples: list[list[tuple[int, bytes]]]) -> Payloads:
-        """Flatten a flow table's samples (a list per flow of (direction, payload))."""
-        counts = np.fromiter(map(len, samples), dtype=np.int64, count=len(samples))
-        total = int(counts.sum())
+    def of(cls, samples: list[list[tuple[int, bytes]]], counts: Ints | None = None) -> Payloads:
+        """Flatten a flow table's samples (a list per flow of (direction, payload)); `counts`, the number
+        of samples per flow when the caller knows it, saves a pass over the lists.
+
+        Memory bound: each pass over ~100,000 scattered `bytes` objects costs ~3-10 ms, so there are
+        three (flatten, join, lengths), and directions are read only for the samples a parser takes."""
         flat = list(chain.from_iterable(samples))
-        directions = np.fromiter(map(itemgetter(0), flat), dtype=np.int64, count=total)
+        total = len(flat)
+        if counts is None or int(counts.sum()) != total:
+            counts = np.fromiter(map(len, samples), dtype=np.int64, count=len(samples))
         items = list(map(itemgetter(1), flat))
         items.append(_PAD)  # joined with the payloads: one copy of the bytes, not two
         data = np.frombuffer(b"".join(items), dtype=np.uint8)
@@ -60,7 +63,15 @@ class Payloads:
         if len(samples):
             np.cumsum(counts[:-1], out=first[1:])
         rank = np.arange(total, dtype=np.int64) - first[flow]
-        return cls(data, start, length, flow, directions, rank, items)
+        return cls(data, start, length, flow, rank, flat)
+
+    def payload(self, sample: int) -> bytes:
+        """The payload of one sample."""
+        return self.samples[sample][1]
+
+    def direction(self, sample: int) -> int:
+        """0 when the sample went from side a to side b of its flow, 1 the other way."""
+        return self.samples[sample][0]
 
     def __len__(self) -> int:
         """Number of samples."""
@@ -69,9 +80,8 @@ class Payloads:
     def take(self, idx: Ints) -> Payloads:
         """The samples at `idx` (the byte buffer is shared)."""
         return Payloads(
-            self.data, self.start[idx], self.length[idx], self.flow[idx], self.direction[idx], self.rank[idx],
-            self.items,
-        )  # fmt: skip
+            self.data, self.start[idx], self.length[idx], self.flow[idx], self.rank[idx], self.samples
+        )
 
     def u8(self, at: int | Ints) -> Ints:
         """Byte `at` of every sample; past a sample's end the value is meaningless (guard with `length`)."""
