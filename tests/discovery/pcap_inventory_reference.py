@@ -23,6 +23,7 @@ from plantarch.discovery.pcap.decoder import ETH_LLC
 from plantarch.discovery.pcap.flows import FlowTable
 from plantarch.discovery.pcap.identity import IDENTITY_PROTOCOLS, identify_device
 from plantarch.discovery.pcap.levels import peer_context_level, suggest_level
+from plantarch.discovery.pcap.oui import tidy_org
 from plantarch.discovery.pcap.protocols import (
     ETHERTYPE_PROTOCOLS,
     IT_TCP,
@@ -54,7 +55,7 @@ def mac_text(mac: int) -> str:
 def oui_vendor(mac: str) -> str | None:
     """Organisation registered for the MAC's OUI in the IEEE registry (netaddr ships it)."""
     try:
-        return str(EUI(mac).oui.registration().org)
+        return tidy_org(str(EUI(mac).oui.registration().org))
     except (NotRegisteredError, ValueError, IndexError):
         return None
 

@@ -100,6 +100,27 @@ def test_every_shared_capture_gives_the_same_observations(
         assert observe(path, True) == observe(path, False), path.name
 
 
+def test_the_demo_capture_gives_the_same_observations(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The demo plant's capture gives one device conflicting CIP identities in different
+    conversations: which one wins must not depend on how the flow table numbered its flows."""
+    from plantarch.demo.capture import write_demo_capture
+
+    path = tmp_path / "riverside-demo.pcap"
+    write_demo_capture(path)
+    batches = []
+    for compiled in (True, False):
+        monkeypatch.setattr(source, "FlowTable", functools.partial(FlowTable, compiled=compiled))
+        monkeypatch.setattr(source, "decode", decode_compiled if compiled else decode_numpy)
+        batch = source.discover_pcap([path]).model_dump(mode="json")
+        for timing in ("seconds", "packets_per_second"):
+            batch["summary"].pop(timing)
+        batches.append(batch)
+    assert batches[0] == batches[1]
+    assert any(h["identity"].get("serial") for h in batches[0]["hosts"])
+
+
 def test_the_compiled_path_is_the_default_when_built() -> None:
     assert decoder.decode is decode_compiled
     assert FlowTable().compiled is True

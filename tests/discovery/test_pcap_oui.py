@@ -10,7 +10,7 @@ from collections import Counter
 from netaddr import EUI, NotRegisteredError
 from netaddr.eui import ieee
 
-from plantarch.discovery.pcap.oui import registered_orgs, vendors
+from plantarch.discovery.pcap.oui import registered_orgs, tidy_org, vendors
 
 
 def _netaddr_org(oui: int) -> str | None:
@@ -33,8 +33,10 @@ def test_registered_orgs_agree_with_netaddr() -> None:
 
 def test_vendors_by_mac() -> None:
     found = vendors(["00:1b:1b:02:e6:1f", "00:0e:8c:ef:75:c5", "ff:ff:ff:00:00:00"])
-    assert found == {"00:1b:1b:02:e6:1f": "Siemens AG,", "00:0e:8c:ef:75:c5": "Siemens AG"}
+    # The registry writes the first "Siemens AG," (a stray comma users should not see).
+    assert found == {"00:1b:1b:02:e6:1f": "Siemens AG", "00:0e:8c:ef:75:c5": "Siemens AG"}
     assert vendors([]) == {}
+    assert tidy_org("Cisco Systems, Inc") == "Cisco Systems, Inc"
 
 
 def test_discovery_does_not_import_netaddr() -> None:

@@ -168,6 +168,27 @@ class FlowTable:
             state.samples = samples
         return states
 
+    def sort_flows(self) -> None:
+        """Renumber the flows in capture order (first seen, then addresses and key), so what is derived
+        from the table in flow order (e.g. which of two conflicting identities is the later) does not
+        depend on the aggregation that built it: the compiled one numbers flows by first packet in a
+        block, the numpy one by key hash."""
+        n = len(self)
+        c = self.columns
+        order = np.lexsort((c.key[:n], c.addr_b[:n], c.addr_a[:n], c.first[:n]))
+        if np.array_equal(order, np.arange(n)):
+            return
+        for name in (*FlowColumns.NAMES, *FlowColumns.INTERNAL):
+            column = getattr(c, name)
+            column[:n] = column[:n][order]
+        self.samples = [self.samples[i] for i in order.tolist()]
+        if self.compiled:
+            assert _packets is not None
+            _packets.index_flows(self.slots, c.addr_a, c.addr_b, c.key, n)
+        else:
+            keys = zip(c.addr_a[:n].tolist(), c.addr_b[:n].tolist(), c.key[:n].tolist(), strict=True)
+            self.index = {k: i for i, k in enumerate(keys)}
+
     def address(self, addr: int) -> str:
         """Render an address id as text (IPv4 dotted quad or IPv6)."""
         if addr < V6_BASE:

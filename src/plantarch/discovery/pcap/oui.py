@@ -89,4 +89,9 @@ def vendors(macs: list[str]) -> dict[str, str]:
     """Vendor of each MAC (colon notation) whose OUI is registered."""
     ouis = {mac: int(mac.replace(":", "")[:6], 16) for mac in macs}
     orgs = registered_orgs(list(ouis.values()))
-    return {mac: orgs[oui] for mac, oui in ouis.items() if oui in orgs}
+    return {mac: tidy_org(orgs[oui]) for mac, oui in ouis.items() if oui in orgs}
+
+
+def tidy_org(org: str) -> str:
+    """An organisation as a person writes it: some registry entries end in a stray comma ("Siemens AG,")."""
+    return org.strip().rstrip(",").rstrip()

@@ -52,6 +52,7 @@ def read_captures(
         done += reader.size
         if reader.damage is not None:
             damage.append(_file_damage(path, reader.damage))
+    table.sort_flows()
     if progress is not None:
         progress(total, total, table.packets)
     return table, damage
