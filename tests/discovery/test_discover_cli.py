@@ -35,6 +35,29 @@ def test_json_summary_has_the_documented_fields(tmp_path: Path) -> None:
     assert flow["first_seen"].startswith("2023-11-14T22:13:20")
 
 
+def test_text_output_summarises_a_large_capture(tmp_path: Path) -> None:
+    """A terminal user sees hosts in address order, a per-protocol summary and the largest flows, not
+    every one of thousands of flows."""
+    frames = []
+    for i in range(40):  # 40 Modbus clients (hosts .2 to .41) of one server (.100), growing in size
+        requests = [modbus_request(t) for t in range(1 + i % 5)]
+        responses = [modbus_response(t) for t in range(1 + i % 5)]
+        frames += tcp_session(f"10.0.0.{i + 2}", "10.0.0.100", 40000 + i, 502, requests, responses)
+    capture = write(tmp_path / "many.pcap", pcap_bytes(frames))
+    result = run(
+        "discover", "pcap", str(capture), "--dry-run", "--workspace", str(tmp_path / "ws"), cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Protocols" in out and "Flows (the 25 largest by bytes)" in out
+    assert "and 15 more flows: --format json lists every flow" in out
+    ips = [line.split()[1] for line in out.splitlines() if line.startswith("│ 10.0.0.")]
+    hosts = ips[: ips.index("10.0.0.100") + 1]
+    assert hosts == [f"10.0.0.{i}" for i in range(2, 42)] + ["10.0.0.100"]  # numeric, not text, order
+    modbus = next(line for line in out.splitlines() if line.startswith("│ modbus"))
+    assert [cell.strip() for cell in modbus.split("│")][2:4] == ["40", "41"]  # 40 flows between 41 hosts
+
+
 def test_truncated_capture_prints_what_was_kept_and_exits_3(tmp_path: Path) -> None:
     data = pcap_bytes(FRAMES)
     capture = write(tmp_path / "t.pcap", data[:-10])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -60,12 +61,17 @@ def _print_batch(batch: ObservationBatch) -> None:
             else ""
         )
     )
-    hosts = Table(title="Hosts (suggested Purdue level; reasons in --format json)")
+    shown = sorted(batch.hosts, key=lambda h: _address_order(h.ip or h.mac or ""))[:HOST_ROWS]
+    more = len(batch.hosts) - len(shown)
+    hosts = Table(
+        title="Hosts (suggested Purdue level; reasons in --format json)",
+        caption=f"… and {more:,} more hosts: --format json lists every host" if more else None,
+    )
     for column in ("ip", "mac"):
         hosts.add_column(column, no_wrap=True)
     for column in ("vendor", "names", "roles", "level"):
         hosts.add_column(column)
-    for h in batch.hosts:
+    for h in shown:
         hosts.add_row(
             h.ip or "",
             h.mac or "",
@@ -75,14 +81,53 @@ def _print_batch(batch: ObservationBatch) -> None:
             format_level(h.suggested_level),
         )
     console.print(hosts)
-    flows = Table("src", "dst", "transport", "port", "protocol", "packets", "bytes", title="Flows")
-    for f in batch.flows:
+    _print_protocols(batch)
+    top = sorted(batch.flows, key=lambda f: (-f.bytes, f.src, f.dst, f.port or 0))[:FLOW_ROWS]
+    more = len(batch.flows) - len(top)
+    title = f"Flows (the {len(top)} largest by bytes)" if more else "Flows"
+    flows = Table(
+        "src", "dst", "transport", "port", "protocol", "packets", "bytes", title=title,
+        caption=f"… and {more:,} more flows: --format json lists every flow" if more else None,
+    )  # fmt: skip
+    for f in top:
         flows.add_row(
             f.src, f.dst, f.transport, str(f.port or ""), f.protocol or "", f"{f.packets:,}", f"{f.bytes:,}"
         )
     console.print(flows)
     for w in batch.warnings:
         err_console.print(f"[yellow]warning:[/] {w}", highlight=False)
+
+
+HOST_ROWS = 200
+"""Hosts listed in the text output (all of them in --format json)."""
+FLOW_ROWS = 25
+"""Flows listed in the text output, the largest first (all of them in --format json)."""
+
+
+def _address_order(address: str) -> tuple[int, int, str]:
+    """Sort key putting addresses in numeric order (10.0.0.2 before 10.0.0.10), IPv4 before IPv6 and MACs."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return (2, 0, address)
+    return (0 if ip.version == 4 else 1, int(ip), address)
+
+
+def _print_protocols(batch: ObservationBatch) -> None:
+    """Per protocol: flows, packets, bytes and the hosts taking part."""
+    totals: dict[str, list[int]] = {}
+    ends: dict[str, set[str]] = {}
+    for f in batch.flows:
+        name = f.protocol or (f"{f.transport}/{f.port}" if f.port else f.transport)
+        row = totals.setdefault(name, [0, 0, 0])
+        row[0] += 1
+        row[1] += f.packets
+        row[2] += f.bytes
+        ends.setdefault(name, set()).update((f.src, f.dst))
+    table = Table("protocol", "flows", "hosts", "packets", "bytes", title="Protocols")
+    for name, (count, packets, size) in sorted(totals.items(), key=lambda kv: -kv[1][2]):
+        table.add_row(name, f"{count:,}", f"{len(ends[name]):,}", f"{packets:,}", f"{size:,}")
+    console.print(table)
 
 
 def _record(batch: ObservationBatch, workspace: Path | None, database: str | None, author: str | None) -> Any:
