@@ -166,7 +166,7 @@ def _c_engine(url: str, token: str, rate: float, seconds: float, seed: int) -> t
     start_at = time.time() + 0.5
     command = [str(binary), parsed.hostname or "127.0.0.1", str(parsed.port or 80), token, str(rate)]
     command += [str(seconds), str(CONCURRENCY * 2), str(seed), f"{start_at:.6f}"]
-    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    output = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout
     results: list[Result] = []
     for line in output.splitlines():
         due, lag_ms, latency_ms, kind, status = line.split()

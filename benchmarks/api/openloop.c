@@ -46,6 +46,18 @@ typedef struct {
 } Connection;
 
 static uint64_t rng_state;
+static int *idle, idle_head, idle_count, idle_size; /* idle connections, first idle first used (FIFO) */
+
+static void push_idle(int i) {
+  idle[(idle_head + idle_count++) % idle_size] = i;
+}
+
+static int pop_idle(void) {
+  int i = idle[idle_head];
+  idle_head = (idle_head + 1) % idle_size;
+  idle_count--;
+  return i;
+}
 
 static uint64_t next_random(void) { /* xorshift64* */
   rng_state ^= rng_state >> 12;
@@ -154,21 +166,23 @@ int main(int argc, char **argv) {
   struct epoll_event timer_event = {.events = EPOLLIN, .data.u32 = TIMER};
   epoll_ctl(epoll, EPOLL_CTL_ADD, timer, &timer_event);
   Connection *conns = calloc((size_t)connections, sizeof *conns);
+  idle = calloc((size_t)connections, sizeof *idle);
+  idle_size = connections;
   for (int i = 0; i < connections; i++) {
     conns[i] = (Connection){.fd = open_connection(host, port), .request = -1, .buf = malloc(BUFFER)};
     struct epoll_event ev = {.events = EPOLLIN, .data.u32 = (uint32_t)i};
     epoll_ctl(epoll, EPOLL_CTL_ADD, conns[i].fd, &ev);
+    push_idle(i);
   }
   long next_due = 0, next_send = 0, finished = 0; /* due but not sent: next_send .. next_due-1 (FIFO) */
   struct epoll_event events[256];
   while (finished < total) {
     double t = now();
     while (next_due < total && requests[next_due].due <= t) next_due++;
-    for (int i = 0; i < connections && next_send < next_due; i++) {
-      if (conns[i].request < 0) {
-        conns[i].request = next_send;
-        send_request(&conns[i], &requests[next_send++], host, token);
-      }
+    while (idle_count > 0 && next_send < next_due) {
+      Connection *c = &conns[pop_idle()];
+      c->request = next_send;
+      send_request(c, &requests[next_send++], host, token);
     }
     if (next_due < total) { /* wake exactly when the next request is due */
       double due = requests[next_due].due;
@@ -182,12 +196,25 @@ int main(int argc, char **argv) {
         if (read(timer, &expirations, sizeof expirations) < 0 && errno != EAGAIN) perror("openloop: timer");
         continue;
       }
-      Connection *c = &conns[events[e].data.u32];
+      int index = (int)events[e].data.u32;
+      Connection *c = &conns[index];
       ssize_t got = read(c->fd, c->buf + c->have, BUFFER - c->have);
-      if (got <= 0) {
-        if (got < 0 && errno == EINTR) continue;
-        fprintf(stderr, "openloop: the server closed a connection\n");
-        return 2;
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) { /* the server closed it (keep-alive timeout, or a failure): count, reconnect */
+        epoll_ctl(epoll, EPOLL_CTL_DEL, c->fd, NULL);
+        close(c->fd);
+        c->fd = open_connection(host, port);
+        c->have = 0;
+        struct epoll_event ev = {.events = EPOLLIN, .data.u32 = (uint32_t)index};
+        epoll_ctl(epoll, EPOLL_CTL_ADD, c->fd, &ev);
+        if (c->request >= 0) { /* an answer lost: an error, and the request is done */
+          requests[c->request].done = now();
+          requests[c->request].status = 0;
+          c->request = -1;
+          finished++;
+          push_idle(index);
+        }
+        continue;
       }
       c->have += (size_t)got;
       int status;
@@ -197,10 +224,7 @@ int main(int argc, char **argv) {
         r->status = status;
         c->request = -1;
         finished++;
-        if (next_send < next_due) {
-          c->request = next_send;
-          send_request(c, &requests[next_send++], host, token);
-        }
+        push_idle(index);
       }
     }
   }
