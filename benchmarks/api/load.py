@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 import time
 from collections import defaultdict
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -217,6 +218,7 @@ def run(
                 )
     return {
         "engine": engine,
+        "started_utc": datetime.fromtimestamp(start_at, UTC).isoformat(timespec="milliseconds"),
         "target_rate": rate,
         "achieved_rate": round(len(everything) / elapsed, 1),
         "seconds": round(elapsed, 1),
