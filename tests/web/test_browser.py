@@ -141,7 +141,9 @@ def test_aggregated_group_click_drills_down(plant: Plant, as_user: Any) -> None:
     try:
         page = as_user("vera")
         page.goto(f"{plant.url}/topology?view=purdue")
-        assert "grouped by site and Purdue level" in page.locator("#graph-status").inner_text(timeout=20_000)
+        # the status line is written once the graph has been fetched and drawn (it said "Loading" before)
+        page.wait_for_selector("#topology[data-ready=true]", timeout=20_000)
+        assert "grouped by site and Purdue level" in page.locator("#graph-status").inner_text()
         screenshot(page, "topology-aggregated")
         _click_node(page, "node[group = 'level'][site = 'riverside-plant']")
         page.wait_for_url("**/topology?view=purdue&site=riverside-plant")
