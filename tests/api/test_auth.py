@@ -108,21 +108,29 @@ def test_a_cached_token_is_looked_up_again_after_its_seconds(
     assert cache.authenticate(api.store, token) is None
 
 
-def test_the_api_trusts_a_checked_token_for_its_cache_seconds_then_looks_again(api: Api) -> None:
+def test_the_api_trusts_a_checked_token_for_its_cache_seconds_then_looks_again(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Through the app: a checked token answers from the cache (no lookup), a revoked one stops working
     once the entry is older than token_cache_seconds, and a wrong token is refused from the cache too."""
+    from types import SimpleNamespace
+
     from api.conftest import asgi_client
+    from plantarch.api import auth
     from plantarch.api.app import create_app
     from plantarch.api.settings import ApiSettings
 
+    now = [1000.0]  # the cache's clock, moved by hand
+    monkeypatch.setattr(auth, "time", SimpleNamespace(monotonic=lambda: now[0]))
     headers = api.headers("vera")
-    with asgi_client(create_app(api.store, ApiSettings(token_cache_seconds=0.5))) as client:
+    with asgi_client(create_app(api.store, ApiSettings(token_cache_seconds=5))) as client:
         assert client.get("/api/systems", headers=headers).status_code == 200
         assert client.get("/api/systems", headers={"Authorization": "Bearer pat_wrong"}).status_code == 401
         revoke_token(api.store, next(t.id for t in list_tokens(api.store) if t.user == "vera"))
+        now[0] += 4.9
         assert client.get("/api/systems/mes", headers=headers).status_code == 200  # cached
         assert client.get("/api/systems", headers={"Authorization": "Bearer pat_wrong"}).status_code == 401
-        time.sleep(0.6)
+        now[0] += 0.2
         assert client.get("/api/systems", headers=headers).status_code == 401
 
 
