@@ -93,11 +93,19 @@ def _controller(facts: DeviceFacts, what: str) -> None:
     facts.level_reason = f"{what} identified by nmap"
 
 
+def _controller_facts(role: str, what: str, **identity: str | None) -> DeviceFacts:
+    """The facts of a level 1 controller: one role, the identity values the script reported."""
+    facts = DeviceFacts(roles=[role])
+    _put(facts, **identity)
+    _controller(facts, what)
+    return facts
+
+
 def s7_info(table: Table) -> DeviceFacts:
     """s7-info: Siemens S7 CPU module, order number, firmware, serial, system name."""
-    facts = DeviceFacts(roles=["s7-plc"])
-    _put(
-        facts,
+    return _controller_facts(
+        "s7-plc",
+        "S7 PLC",
         vendor="Siemens",
         model=_text(table, "Module Type"),
         order_number=_text(table, "Module", "Basic Hardware"),
@@ -106,8 +114,6 @@ def s7_info(table: Table) -> DeviceFacts:
         system_name=_text(table, "System Name"),
         plant_identification=_text(table, "Plant Identification"),
     )
-    _controller(facts, "S7 PLC")
-    return facts
 
 
 def enip_info(table: Table) -> DeviceFacts:
@@ -153,9 +159,9 @@ def modbus_discover(table: Table) -> DeviceFacts:
 
 def bacnet_info(table: Table) -> DeviceFacts:
     """bacnet-info: BACnet device object (vendor, model, firmware, instance, object name)."""
-    facts = DeviceFacts(roles=["bacnet-device"])
-    _put(
-        facts,
+    return _controller_facts(
+        "bacnet-device",
+        "BACnet controller",
         vendor=_text(table, "Vendor Name") or _strip_code(_text(table, "Vendor ID")),
         model=_text(table, "Model Name"),
         firmware=_text(table, "Firmware"),
@@ -165,37 +171,31 @@ def bacnet_info(table: Table) -> DeviceFacts:
         description=_text(table, "Description"),
         location=_text(table, "Location"),
     )
-    _controller(facts, "BACnet controller")
-    return facts
 
 
 def omron_info(table: Table) -> DeviceFacts:
     """omron-info: OMRON FINS controller model and version."""
-    facts = DeviceFacts(roles=["fins-plc"])
     model = _text(table, "Controller Model")
-    _put(
-        facts,
+    return _controller_facts(
+        "fins-plc",
+        "OMRON PLC",
         vendor="OMRON",
         model=model.split()[0] if model else None,
         firmware=_text(table, "Controller Version"),
     )
-    _controller(facts, "OMRON PLC")
-    return facts
 
 
 def pcworx_info(table: Table) -> DeviceFacts:
     """pcworx-info: Phoenix Contact ILC controller type, model number and firmware."""
-    facts = DeviceFacts(roles=["pcworx-plc"])
-    _put(
-        facts,
+    return _controller_facts(
+        "pcworx-plc",
+        "PC WORX PLC",
         vendor="Phoenix Contact",
         model=_text(table, "PLC Type"),
         order_number=_text(table, "Model Number"),
         firmware=_text(table, "Firmware Version"),
         firmware_date=_text(table, "Firmware Date"),
     )
-    _controller(facts, "PC WORX PLC")
-    return facts
 
 
 def fox_info(table: Table) -> DeviceFacts:
