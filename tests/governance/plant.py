@@ -4,93 +4,76 @@ from __future__ import annotations
 
 from typing import Any
 
-from plantarch.model import (
-    Capability,
-    Conduit,
-    ConduitRule,
-    Flow,
-    Location,
-    PlantModel,
-    System,
-    Zone,
-)
+from plant_builder import allow, capability, conduit, flow, location, system, zone
+from plantarch.model import PlantModel
 
 
 def small_plant() -> PlantModel:
     """Enterprise > site > area > line, zones enterprise / operations / cell, ERP, MES, QMS, PLC."""
+    mom = "manufacturing-operations"
     return PlantModel(
         locations=[
-            Location(key="acme", name="Acme", kind="enterprise"),
-            Location(key="lyon", name="Lyon plant", kind="site", parent="acme"),
-            Location(key="lyon-assembly", name="Assembly", kind="area", parent="lyon"),
-            Location(key="lyon-line-1", name="Line 1", kind="line", parent="lyon-assembly"),
+            location("acme", "Acme", "enterprise"),
+            location("lyon", "Lyon plant", "site", parent="acme"),
+            location("lyon-assembly", "Assembly", "area", parent="lyon"),
+            location("lyon-line-1", "Line 1", "line", parent="lyon-assembly"),
         ],
         capabilities=[
-            Capability(
-                key="quality-management", name="Quality management", category="manufacturing-operations"
-            ),
-            Capability(
-                key="production-execution", name="Production execution", category="manufacturing-operations"
-            ),
-            Capability(key="erp", name="Enterprise resource planning", category="business"),
+            capability("quality-management", "Quality management", mom),
+            capability("production-execution", "Production execution", mom),
+            capability("erp", "Enterprise resource planning", "business"),
         ],
         zones=[
-            Zone(key="enterprise", name="Enterprise", site="lyon", purdue_levels=[4.0]),
-            Zone(key="operations", name="Site operations", site="lyon", purdue_levels=[3.0]),
-            Zone(key="cell-1", name="Line 1 cell", site="lyon", purdue_levels=[1.0, 2.0]),
+            zone("enterprise", "Enterprise", 4.0, site="lyon"),
+            zone("operations", "Site operations", 3.0, site="lyon"),
+            zone("cell-1", "Line 1 cell", 1.0, 2.0, site="lyon"),
         ],
         conduits=[
-            Conduit(
-                key="ops-cell-1",
-                name="Operations to cell 1",
-                zones=["operations", "cell-1"],
-                allowed=[ConduitRule(protocol="opcua"), ConduitRule(protocol="https", source_zone="cell-1")],
+            conduit(
+                "ops-cell-1",
+                "Operations to cell 1",
+                ["operations", "cell-1"],
+                allow("opcua"),
+                allow("https", source_zone="cell-1"),
             ),
         ],
         systems=[
-            System(
-                key="erp",
-                name="SAP ERP",
-                kind="erp",
-                purdue_level=4.0,
-                zone="enterprise",
+            system(
+                "erp",
+                "SAP ERP",
+                "erp",
+                4.0,
+                "enterprise",
                 location="lyon",
                 capabilities=["erp"],
                 criticality="high",
                 costs={"licence": 100000.0},
             ),
-            System(
-                key="mes",
-                name="MES",
-                kind="mes",
-                purdue_level=3.0,
-                zone="operations",
+            system(
+                "mes",
+                "MES",
+                "mes",
+                3.0,
+                "operations",
                 location="lyon",
                 capabilities=["production-execution"],
                 criticality="high",
             ),
-            System(
-                key="qms",
-                name="QMS",
-                kind="qms",
-                purdue_level=3.0,
-                zone="operations",
+            system(
+                "qms",
+                "QMS",
+                "qms",
+                3.0,
+                "operations",
                 location="lyon",
                 capabilities=["quality-management"],
                 costs={"licence": 20000.0},
             ),
-            System(
-                key="plc-1",
-                name="Line 1 PLC",
-                kind="plc",
-                purdue_level=1.0,
-                zone="cell-1",
-                location="lyon-line-1",
-            ),
+            system("plc-1", "Line 1 PLC", "plc", 1.0, "cell-1", location="lyon-line-1"),
         ],
         flows=[
-            Flow(key="mes-plc-1", source="mes", target="plc-1", protocol="opcua", pattern="opc-ua"),
-            Flow(key="erp-mes", source="erp", target="mes", protocol="https", pattern="middleware"),
+            flow("mes-plc-1", "mes", "plc-1", "opcua", pattern="opc-ua"),
+            flow("erp-mes", "erp", "mes", "https", pattern="middleware"),
         ],
     )
 

@@ -4,78 +4,52 @@ from __future__ import annotations
 
 from datetime import date
 
-from plantarch.model import (
-    Asset,
-    Capability,
-    Conduit,
-    ConduitRule,
-    Flow,
-    Lifecycle,
-    Location,
-    PlantModel,
-    Provenance,
-    System,
-    Waiver,
-    Zone,
-)
+from plant_builder import allow, asset, capability, conduit, flow, location, system, waiver, zone
+from plantarch.model import Lifecycle, PlantModel, Provenance
 
 
 def small_plant() -> PlantModel:
     """Two sites, every object kind, nested fields, and an object without a site."""
     return PlantModel(
         locations=[
-            Location(key="acme", name="ACME", kind="enterprise"),
-            Location(key="north", name="North plant", kind="site", parent="acme"),
-            Location(key="south", name="South plant", kind="site", parent="acme"),
-            Location(key="north-line-1", name="Line 1", kind="area", parent="north"),
+            location("acme", "ACME", "enterprise"),
+            location("north", "North plant", "site", parent="acme"),
+            location("south", "South plant", "site", parent="acme"),
+            location("north-line-1", "Line 1", "area", parent="north"),
         ],
-        capabilities=[Capability(key="mom.quality", name="Quality", category="manufacturing-operations")],
+        capabilities=[capability("mom.quality", "Quality", "manufacturing-operations")],
         zones=[
-            Zone(key="north-cell", name="North cell", site="north", purdue_levels=[1, 2]),
-            Zone(key="north-dmz", name="North DMZ", site="north", purdue_levels=[3.5], dmz=True),
+            zone("north-cell", "North cell", 1, 2, site="north"),
+            zone("north-dmz", "North DMZ", 3.5, site="north", dmz=True),
         ],
         conduits=[
-            Conduit(
-                key="cell-dmz",
-                name="Cell to DMZ",
-                zones=["north-cell", "north-dmz"],
-                allowed=[ConduitRule(protocol="opcua", port=4840, source_zone="north-dmz")],
-            )
+            conduit("cell-dmz", "Cell to DMZ", ["north-cell", "north-dmz"], allow("opcua", 4840, "north-dmz"))
         ],
         systems=[
-            System(
-                key="plc-1",
-                name="Filler PLC",
-                kind="plc",
-                purdue_level=1,
+            system(
+                "plc-1",
+                "Filler PLC",
+                "plc",
+                1,
+                "north-cell",
                 location="north-line-1",
-                zone="north-cell",
                 lifecycle=Lifecycle(end_of_support=date(2027, 6, 30)),
             ),
-            System(key="qms", name="QMS: global", kind="qms", purdue_level=4, capabilities=["mom.quality"]),
-            System(key="mes-s", name="MES south", kind="mes", location="south", description="yes"),
+            system("qms", "QMS: global", "qms", 4, capabilities=["mom.quality"]),
+            system("mes-s", "MES south", "mes", location="south", description="yes"),
         ],
         assets=[
-            Asset(
-                key="plc-1-cpu",
-                name="CPU 1516",
+            asset(
+                "plc-1-cpu",
+                "CPU 1516",
                 ips=["10.1.1.10"],
                 systems=["plc-1"],
                 provenance=[Provenance(source="nmap", reference="scan.xml", confidence=0.8)],
             )
         ],
         flows=[
-            Flow(key="f-plc-qms", source="plc-1", target="qms", protocol="https", port=443),
-            Flow(key="f-south", source="mes-s", target="qms", origin="observed", packets=12),
+            flow("f-plc-qms", "plc-1", "qms", "https", port=443),
+            flow("f-south", "mes-s", "qms", origin="observed", packets=12),
         ],
-        waivers=[
-            Waiver(
-                key="w1",
-                rule="no-l4-to-l1",
-                object="f-plc-qms",
-                reason="legacy",
-                approver="cso",
-                expires=date(2027, 1, 1),
-            )
-        ],
+        waivers=[waiver("w1", "no-l4-to-l1", "f-plc-qms", "legacy", "cso", date(2027, 1, 1))],
     )
