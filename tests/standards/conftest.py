@@ -7,128 +7,64 @@ from datetime import date, datetime
 
 import pytest
 
-from plantarch.model import (
-    Asset,
-    Capability,
-    Conduit,
-    ConduitRule,
-    Flow,
-    Lifecycle,
-    Location,
-    PlantModel,
-    Provenance,
-    System,
-    Zone,
-)
+from plant_builder import allow, asset, capability, conduit, flow, location, system, zone
+from plantarch.model import Asset, Conduit, ConduitRule, Flow, Lifecycle, PlantModel, Provenance, System
 from plantarch.standards import CheckResult, Finding, check_model, load_baseline
 
 TODAY = date(2026, 6, 1)
 
 
 def _system(key: str, kind: str, zone: str, level: float, **extra: object) -> System:
+    """A system of the site with an owner, high criticality and a supported lifecycle."""
     fields: dict[str, object] = {
-        "key": key,
-        "name": key.upper(),
-        "kind": kind,
-        "zone": zone,
-        "purdue_level": level,
         "location": "site",
         "owner": "ot-team",
         "criticality": "high",
         "lifecycle": Lifecycle(installed=date(2020, 1, 1), end_of_support=date(2030, 1, 1)),
     }
-    fields.update(extra)
-    return System.model_validate(fields)
+    return system(key, key.upper(), kind, level, zone, **(fields | extra))
+
+
+def _secured(level: int) -> dict[str, int]:
+    """The security level of a zone or conduit, both targeted and achieved."""
+    return {"security_level_target": level, "security_level_achieved": level}
+
+
+def _conduit(key: str, name: str, zones: list[str], level: int, *allowed: ConduitRule) -> Conduit:
+    """A conduit at a security level (targeted and achieved) allowing exactly `allowed`."""
+    return conduit(key, name, zones, *allowed, **_secured(level))
 
 
 def compliant_plant() -> PlantModel:
     """A plant that satisfies every baseline rule: IT and OT meet only in the DMZ, conduits allow
     exactly the flows there are, remote access lands on a DMZ jump host."""
     return PlantModel(
-        locations=[Location(key="site", name="Site", kind="site")],
+        locations=[location("site", "Site", "site")],
         capabilities=[
-            Capability(key="historian", name="Process historian", category="data"),
-            Capability(key="mes", name="Production execution", category="manufacturing-operations"),
+            capability("historian", "Process historian", "data"),
+            capability("mes", "Production execution", "manufacturing-operations"),
         ],
         zones=[
-            Zone(
-                key="internet",
-                name="Internet",
-                untrusted=True,
-                subnets=["0.0.0.0/0"],
-                security_level_target=0,
-                security_level_achieved=0,
-            ),
-            Zone(
-                key="enterprise",
-                name="Enterprise",
-                purdue_levels=[4, 5],
-                subnets=["10.4.0.0/16"],
-                security_level_target=1,
-                security_level_achieved=1,
-            ),
-            Zone(
-                key="dmz",
-                name="Industrial DMZ",
-                dmz=True,
-                purdue_levels=[3.5],
-                subnets=["10.35.0.0/16"],
-                security_level_target=3,
-                security_level_achieved=3,
-            ),
-            Zone(
-                key="ops",
-                name="Site operations",
-                purdue_levels=[3],
-                subnets=["10.3.0.0/16"],
-                security_level_target=2,
-                security_level_achieved=2,
-            ),
-            Zone(
-                key="cell",
-                name="Line 1 cell",
-                purdue_levels=[1, 2],
-                subnets=["10.1.0.0/16"],
-                security_level_target=3,
-                security_level_achieved=3,
-            ),
+            zone("internet", "Internet", untrusted=True, subnets=["0.0.0.0/0"], **_secured(0)),
+            zone("enterprise", "Enterprise", 4, 5, subnets=["10.4.0.0/16"], **_secured(1)),
+            zone("dmz", "Industrial DMZ", 3.5, dmz=True, subnets=["10.35.0.0/16"], **_secured(3)),
+            zone("ops", "Site operations", 3, subnets=["10.3.0.0/16"], **_secured(2)),
+            zone("cell", "Line 1 cell", 1, 2, subnets=["10.1.0.0/16"], **_secured(3)),
         ],
         conduits=[
-            Conduit(
-                key="c-ent-dmz",
-                name="Enterprise to DMZ",
-                zones=["enterprise", "dmz"],
-                allowed=[ConduitRule(protocol="mqtt", port=8883, source_zone="enterprise")],
-                security_level_target=3,
-                security_level_achieved=3,
+            _conduit(
+                "c-ent-dmz", "Enterprise to DMZ", ["enterprise", "dmz"], 3, allow("mqtt", 8883, "enterprise")
             ),
-            Conduit(
-                key="c-dmz-ops",
-                name="DMZ to operations",
-                zones=["dmz", "ops"],
-                allowed=[
-                    ConduitRule(protocol="mqtt", port=8883, source_zone="ops"),
-                    ConduitRule(protocol="rdp", port=3389, source_zone="dmz"),
-                ],
-                security_level_target=2,
-                security_level_achieved=2,
+            _conduit(
+                "c-dmz-ops",
+                "DMZ to operations",
+                ["dmz", "ops"],
+                2,
+                allow("mqtt", 8883, "ops"),
+                allow("rdp", 3389, "dmz"),
             ),
-            Conduit(
-                key="c-ops-cell",
-                name="Operations to cell",
-                zones=["ops", "cell"],
-                allowed=[ConduitRule(protocol="opcua", port=4840, source_zone="ops")],
-                security_level_target=3,
-                security_level_achieved=3,
-            ),
-            Conduit(
-                key="c-inet-dmz",
-                name="Remote access",
-                zones=["internet", "dmz"],
-                allowed=[ConduitRule(protocol="https", port=443, source_zone="internet")],
-                security_level_target=3,
-                security_level_achieved=3,
-            ),
+            _conduit("c-ops-cell", "Operations to cell", ["ops", "cell"], 3, allow("opcua", 4840, "ops")),
+            _conduit("c-inet-dmz", "Remote access", ["internet", "dmz"], 3, allow("https", 443, "internet")),
         ],
         systems=[
             _system("erp", "erp", "enterprise", 4),
@@ -142,29 +78,19 @@ def compliant_plant() -> PlantModel:
             _system("qms", "qms", "ops", 3),
         ],
         assets=[
-            Asset(key="qms-srv", name="QMS server", kind="server", ips=["10.3.0.7"], systems=["qms"]),
-            Asset(key="plc-1-cpu", name="PLC 1 CPU", kind="plc", ips=["10.1.0.10"], systems=["plc-1"]),
-            Asset(key="scada-srv", name="SCADA server", kind="server", ips=["10.1.0.20"], systems=["scada"]),
-            Asset(
-                key="hist-srv",
-                name="Historian server",
-                kind="server",
-                ips=["10.3.0.5"],
-                systems=["historian"],
-            ),
-            Asset(key="fw-1", name="Cell firewall", kind="firewall", ips=["10.3.0.1", "10.1.0.1"]),
+            asset("qms-srv", "QMS server", "server", ["10.3.0.7"], systems=["qms"]),
+            asset("plc-1-cpu", "PLC 1 CPU", "plc", ["10.1.0.10"], systems=["plc-1"]),
+            asset("scada-srv", "SCADA server", "server", ["10.1.0.20"], systems=["scada"]),
+            asset("hist-srv", "Historian server", "server", ["10.3.0.5"], systems=["historian"]),
+            asset("fw-1", "Cell firewall", "firewall", ["10.3.0.1", "10.1.0.1"]),
         ],
         flows=[
-            Flow(
-                key="erp-broker", source="erp", target="broker", protocol="mqtt", port=8883, pattern="broker"
-            ),
-            Flow(
-                key="mes-broker", source="mes", target="broker", protocol="mqtt", port=8883, pattern="broker"
-            ),
-            Flow(key="hist-plc", source="historian", target="plc-1", protocol="opcua", port=4840),
-            Flow(key="scada-plc", source="scada", target="plc-1", protocol="modbus", port=502),
-            Flow(key="vendor-jump", source="vendor", target="jump", protocol="https", port=443),
-            Flow(key="jump-mes", source="jump", target="mes", protocol="rdp", port=3389),
+            flow("erp-broker", "erp", "broker", "mqtt", port=8883, pattern="broker"),
+            flow("mes-broker", "mes", "broker", "mqtt", port=8883, pattern="broker"),
+            flow("hist-plc", "historian", "plc-1", "opcua", port=4840),
+            flow("scada-plc", "scada", "plc-1", "modbus", port=502),
+            flow("vendor-jump", "vendor", "jump", "https", port=443),
+            flow("jump-mes", "jump", "mes", "rdp", port=3389),
         ],
     )
 
@@ -172,22 +98,19 @@ def compliant_plant() -> PlantModel:
 def observed_flow(key: str, src_ip: str, dst_ip: str, protocol: str, port: int) -> tuple[list[Asset], Flow]:
     """Two hosts discovery found (no declared zone: zones come from subnets) and a flow seen between them."""
     seen = Provenance(source="pcap", reference="line1.pcapng", observed_at=datetime(2026, 5, 30, 8, 0))
-    hosts = [
-        Asset(key=f"host-{ip}", name=ip, ips=[ip], declared=False, provenance=[seen])
-        for ip in (src_ip, dst_ip)
-    ]
-    flow = Flow(
-        key=key,
-        source=f"host-{src_ip}",
-        target=f"host-{dst_ip}",
-        protocol=protocol,
+    hosts = [asset(f"host-{ip}", ip, ips=[ip], declared=False, provenance=[seen]) for ip in (src_ip, dst_ip)]
+    observed = flow(
+        key,
+        f"host-{src_ip}",
+        f"host-{dst_ip}",
+        protocol,
         port=port,
         transport="tcp",
         origin="observed",
         packets=120,
         provenance=[seen],
     )
-    return hosts, flow
+    return hosts, observed
 
 
 def run_check(model: PlantModel) -> CheckResult:
