@@ -2,34 +2,39 @@
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    JSON,
-    Column,
-    DateTime,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Table,
-    Text,
-)
-from sqlalchemy.dialects.postgresql import JSONB
+from datetime import datetime
 
-from plantarch.store.tables import metadata
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Table, Text
 
-Document = JSON().with_variant(JSONB(), "postgresql")
+from plantarch.store.tables import Document, metadata
+
+
+def _number() -> Column[int]:
+    """The row's id, numbered by the database."""
+    return Column("id", Integer, primary_key=True, autoincrement=True)
+
+
+def _moment(name: str = "at") -> Column[datetime]:
+    """A required point in time, with its time zone."""
+    return Column(name, DateTime(timezone=True), nullable=False)
+
+
+def _person(name: str) -> Column[str]:
+    """A required user name."""
+    return Column(name, String(200), nullable=False)
+
 
 proposals = Table(
     "proposals",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    _number(),
     Column("title", String(200), nullable=False),
-    Column("author", String(200), nullable=False),
+    _person("author"),
     Column("state", String(40), nullable=False),
     Column("risk", String(20), nullable=False),
     Column("version", Integer, nullable=False, default=1),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    _moment("created_at"),
+    _moment("updated_at"),
     Column("doc", Document, nullable=False),
     Index(None, "state"),
 )
@@ -38,11 +43,11 @@ proposals = Table(
 reviews = Table(
     "reviews",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    _number(),
     Column("proposal_id", Integer, ForeignKey("proposals.id"), nullable=False),
     Column("model_revision", Integer, nullable=False),
     Column("verdict", String(40), nullable=False),
-    Column("at", DateTime(timezone=True), nullable=False),
+    _moment(),
     Column("doc", Document, nullable=False),
     Index(None, "proposal_id"),
 )
@@ -51,10 +56,10 @@ reviews = Table(
 comments = Table(
     "proposal_comments",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    _number(),
     Column("proposal_id", Integer, ForeignKey("proposals.id"), nullable=False),
-    Column("author", String(200), nullable=False),
-    Column("at", DateTime(timezone=True), nullable=False),
+    _person("author"),
+    _moment(),
     Column("text", Text, nullable=False),
     Index(None, "proposal_id"),
 )
@@ -65,18 +70,18 @@ votes = Table(
     Column("proposal_id", Integer, ForeignKey("proposals.id"), primary_key=True),
     Column("reviewer", String(200), primary_key=True),
     Column("choice", String(20), nullable=False),
-    Column("at", DateTime(timezone=True), nullable=False),
+    _moment(),
 )
 """One current vote per reviewer and proposal (a new vote replaces the old; the audit log keeps both)."""
 
 decisions = Table(
     "decisions",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    _number(),
     Column("proposal_id", Integer, ForeignKey("proposals.id"), nullable=False, unique=True),
     Column("outcome", String(40), nullable=False),
-    Column("decided_by", String(200), nullable=False),
-    Column("decided_at", DateTime(timezone=True), nullable=False),
+    _person("decided_by"),
+    _moment("decided_at"),
     Column("revision", Integer),
     Column("doc", Document, nullable=False),
 )
@@ -85,9 +90,9 @@ decisions = Table(
 audit_log = Table(
     "audit_log",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("at", DateTime(timezone=True), nullable=False),
-    Column("user", String(200), nullable=False),
+    _number(),
+    _moment(),
+    _person("user"),
     Column("action", String(60), nullable=False),
     Column("target", String(300), nullable=False),
     Column("revision", Integer),
@@ -99,12 +104,12 @@ audit_log = Table(
 api_tokens = Table(
     "api_tokens",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("user", String(200), nullable=False),
+    _number(),
+    _person("user"),
     Column("role", String(20), nullable=False),
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("prefix", String(16), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    _moment("created_at"),
     Column("revoked_at", DateTime(timezone=True)),
 )
 """API tokens, stored as SHA-256 hashes only; the token itself is shown once when created."""

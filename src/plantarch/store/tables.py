@@ -43,67 +43,50 @@ def _key(name: str = "key", *, primary: bool = False, nullable: bool = True) -> 
     return Column(name, String(KEY_LENGTH), primary_key=primary, nullable=nullable and not primary)
 
 
-locations = Table(
+def _object_table(name: str, *columns: Column[Any] | Index) -> Table:
+    """The table of one object kind: the key, its filterable columns, the full document, its indexes."""
+    filterable = [c for c in columns if isinstance(c, Column)]
+    indexes = [c for c in columns if isinstance(c, Index)]
+    document = Column("doc", Document, nullable=False)
+    return Table(name, metadata, _key(primary=True), *filterable, document, *indexes)
+
+
+locations = _object_table(
     "locations",
-    metadata,
-    _key(primary=True),
     Column("kind", String(40), nullable=False),
     _key("parent"),
-    Column("doc", Document, nullable=False),
     Index(None, "parent"),
 )
 
-capabilities = Table(
-    "capabilities",
-    metadata,
-    _key(primary=True),
-    Column("category", String(40), nullable=False),
-    _key("parent"),
-    Column("doc", Document, nullable=False),
-)
+capabilities = _object_table("capabilities", Column("category", String(40), nullable=False), _key("parent"))
 
-zones = Table(
-    "zones",
-    metadata,
-    _key(primary=True),
-    _key("site"),
-    Column("doc", Document, nullable=False),
-)
+zones = _object_table("zones", _key("site"))
 
-conduits = Table(
+conduits = _object_table(
     "conduits",
-    metadata,
-    _key(primary=True),
     _key("zone_a"),
     _key("zone_b"),
-    Column("doc", Document, nullable=False),
     Index(None, "zone_a"),
     Index(None, "zone_b"),
 )
 
-systems = Table(
+systems = _object_table(
     "systems",
-    metadata,
-    _key(primary=True),
     Column("kind", String(40), nullable=False),
     _key("zone"),
     _key("location"),
     Column("purdue_level", Float),
-    Column("doc", Document, nullable=False),
     Index(None, "kind"),
     Index(None, "zone", "key"),
     Index(None, "location", "key"),
     Index(None, "purdue_level"),
 )
 
-assets = Table(
+assets = _object_table(
     "assets",
-    metadata,
-    _key(primary=True),
     _key("zone"),
     _key("location"),
     Column("declared", Boolean, nullable=False),
-    Column("doc", Document, nullable=False),
     # (filter, key): a filtered list walks its page in key order in the index instead of sorting
     Index(None, "zone", "key"),
     Index(None, "location", "key"),
@@ -129,30 +112,24 @@ identifiers = Table(
 """What reconcile recognises an asset or system by (normalised IP, MAC, hostname, short name,
 application URI; a system's name), one row each, so a batch reads only the objects it can match."""
 
-flows = Table(
+flows = _object_table(
     "flows",
-    metadata,
-    _key(primary=True),
     _key("source", nullable=False),
     _key("target", nullable=False),
     Column("protocol", String(60)),
     Column("port", Integer),
     _key("via"),
     Column("origin", String(20), nullable=False),
-    Column("doc", Document, nullable=False),
     Index(None, "source"),
     Index(None, "target"),
     Index(None, "protocol"),
     Index(None, "origin"),
 )
 
-waivers = Table(
+waivers = _object_table(
     "waivers",
-    metadata,
-    _key(primary=True),
     Column("rule", String(200), nullable=False),
     _key("object", nullable=False),
-    Column("doc", Document, nullable=False),
     Index(None, "rule"),
 )
 
