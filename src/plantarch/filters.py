@@ -10,6 +10,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Literal, cast
 
 from pydantic import BaseModel
@@ -24,8 +25,8 @@ from plantarch.store import repository as repo
 from plantarch.store.history import latest_revision
 from plantarch.store.tables import OBJECT_TABLES, asset_ips, change_sets
 
-Match = Literal["column", "field", "member", "ip", "either", "search"]
-ValueType = Literal["str", "float", "int", "bool"]
+Match = Literal["column", "field", "member", "ip", "either", "search", "from", "before"]
+ValueType = Literal["str", "float", "int", "bool", "date"]
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,10 @@ class FilterSet:
 
 
 def _convert(f: Filter, value: Any) -> Any:
+    if isinstance(value, str) and "\x00" in value:  # PostgreSQL takes no NUL in a text parameter
+        raise InputError(f"filter '{f.name}' cannot contain a NUL character", field=f.name)
+    if f.type == "date":
+        return _date(f, value)
     if f.type == "int" and isinstance(value, int) and not isinstance(value, bool):
         return _in_range(f, value)
     if f.type == "str" or not isinstance(value, str):
@@ -96,6 +101,17 @@ def _convert(f: Filter, value: Any) -> Any:
     if lowered in ("false", "no", "0"):
         return False
     raise InputError(f"filter '{f.name}' needs true or false, got {value!r}", field=f.name)
+
+
+def _date(f: Filter, value: Any) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InputError(
+            f"filter '{f.name}' needs a date (YYYY-MM-DD), got {value!r}", field=f.name
+        ) from None
 
 
 def _in_range(f: Filter, number: int) -> int:
@@ -136,6 +152,11 @@ def _clause(table: Table, f: Filter, value: Any, dialect: str) -> ColumnElement[
         return cast(ColumnElement[bool], field == value)
     if f.match == "member":
         return _member(table, targets[0], value, dialect)
+    if f.match in ("from", "before"):  # ISO dates stored as text order like the dates
+        day: ColumnElement[str] = table.c.doc[targets[0]].as_string()
+        return cast(
+            ColumnElement[bool], day >= value.isoformat() if f.match == "from" else day < value.isoformat()
+        )
     if f.match == "ip":
         return table.c.key.in_(select(asset_ips.c.asset).where(asset_ips.c.ip == str(value)))
     pattern = f"%{value}%"
@@ -211,7 +232,25 @@ FILTERSETS: dict[str, FilterSet] = {
             ),
         ),
         FilterSet(
-            "waiver", _common(Filter("rule", "Rule id."), Filter("object", "Key of the waived object."))
+            "waiver",
+            _common(
+                Filter("rule", "Rule id."),
+                Filter("object", "Key of the waived object."),
+                Filter(
+                    "expires_from",
+                    "Waivers running at least until this day (YYYY-MM-DD); today lists the active ones.",
+                    "from",
+                    "date",
+                    fields=("expires",),
+                ),
+                Filter(
+                    "expires_before",
+                    "Waivers that ended before this day (YYYY-MM-DD); today lists the expired ones.",
+                    "before",
+                    "date",
+                    fields=("expires",),
+                ),
+            ),
         ),
     )
 }

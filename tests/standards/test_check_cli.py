@@ -16,6 +16,7 @@ from conftest import compliant_plant, observed_flow, run_check
 from plantarch.cli.app import app
 from plantarch.errors import InputError
 from plantarch.governance import read_audit
+from plantarch.governance.edits import ObjectNotFound
 from plantarch.interchange.yaml_model import write_model_dir
 from plantarch.model import Flow, PlantModel
 from plantarch.standards import load_baseline, rules_markdown
@@ -112,6 +113,41 @@ def test_waive_then_check_reports_it_waived(workspace: Path, tmp_path: Path) -> 
         invoke(
             "waive", "SEG-005", "nope", "--reason", "r", "--approver", "a", "--expires", "2099-01-01", *common
         )
+
+
+def test_unwaive_revokes_a_waiver_and_the_finding_fails_the_check_again(workspace: Path) -> None:
+    common = ["--workspace", str(workspace)]
+    waive = ["waive", "SEG-005", "plc-hist", "--reason", "r", "--approver", "a", "--expires", "2099-01-01"]
+    assert invoke(*waive, *common).exit_code == 0
+    assert invoke("check", "--fail-on", "high", *common).exit_code == 0
+    revoked = invoke(
+        "unwaive",
+        "SEG-005@plc-hist",
+        "--reason",
+        "pull reversed",
+        "--author",
+        "olga",
+        "--format",
+        "json",
+        *common,
+    )
+    assert revoked.exit_code == 0
+    answer = json.loads(revoked.stdout)
+    assert answer["waiver"]["key"] == "SEG-005@plc-hist" and answer["waiver"]["expires"] == "2099-01-01"
+    with open_store(workspace=workspace) as store:  # the same library call as the API and the web UI
+        assert store.get("waiver", "SEG-005@plc-hist") is None
+        change = store.history(limit=1)[0]
+        audit = read_audit(store, target="waiver:SEG-005@plc-hist")
+    assert (change.revision, change.author, change.source) == (answer["revision"], "olga", "cli")
+    assert [(a.action, a.user, a.revision) for a in audit] == [
+        ("revoke", "olga", answer["revision"]),
+        ("waive", audit[1].user, answer["revision"] - 1),
+    ]
+    assert invoke("check", "--fail-on", "high", *common).exit_code == 1
+    with pytest.raises(ObjectNotFound, match="no waiver 'SEG-005@plc-hist'"):
+        invoke("unwaive", "SEG-005@plc-hist", *common)
+    text = invoke(*waive, *common) and invoke("unwaive", "SEG-005@plc-hist", *common)
+    assert "waiver SEG-005@plc-hist revoked" in text.stdout and "ran until 2099-01-01" in text.stdout
 
 
 def test_check_a_yaml_model_directory_with_an_extra_pack(tmp_path: Path) -> None:

@@ -218,3 +218,99 @@ def test_snapshot_is_rebuilt_when_the_day_changes(site: Site) -> None:
     first.day -= timedelta(days=1)
     second = cache.get(site.store)
     assert second is not None and second is not first and second.day == date.today()
+
+
+def _revoke_form(page: str, key: str) -> dict[str, str]:
+    """The hidden fields of the Revoke button of waiver `key` in the findings page's waivers table."""
+    row = page.split(f'data-waiver="{key}"')[1].split("</tr>")[0]
+    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', row))
+    assert set(hidden) == {"csrf", "key"} and hidden["key"] == key
+    return hidden
+
+
+def test_reviewer_revokes_a_waiver_and_the_finding_is_open_again(client: httpx.Client, site: Site) -> None:
+    """Revoke on the waivers table: one change set by the reviewer with its audit entry, back on the
+    findings page with a notice, the finding open again (with a Waive link) and the waiver gone."""
+    rule, obj = "SEG-006", "l2-ews"
+    key = f"{rule}@{obj}"
+    with site.store.change(author="test", reason="a waiver to revoke") as cs:
+        cs.put(
+            Waiver(
+                key=key, rule=rule, object=obj, reason="r", approver="a", expires=date.fromisoformat(FUTURE)
+            )
+        )
+    _as(client, site, "ada")
+    page = client.get("/findings", params={"rule": rule}).text
+    assert f"waived until {FUTURE}" in page.split(f'data-object="{obj}"')[1].split("</tr>")[0]
+    answer = client.post("/findings/revoke", data=_revoke_form(page, key))
+    assert answer.status_code == 303 and answer.headers["location"] == f"/findings?revoked={rule}%40{obj}"
+    assert site.store.get("waiver", key) is None
+    change = site.store.history(limit=1)[0]
+    assert (change.author, change.source, change.reason) == ("ada", "web", f"revoke waiver {key}")
+    audit = read_audit(site.store, target=f"waiver:{key}")
+    assert [(a.user, a.action, a.revision) for a in audit][0] == ("ada", "revoke", change.revision)
+    after = client.get(answer.headers["location"] + f"&rule={rule}").text
+    assert "revoked" in after.split('id="waiver-revoked"')[1].split("</p>")[0]
+    row = after.split(f'data-object="{obj}"')[1].split("</tr>")[0]
+    assert "waived until" not in row and "Waive…" in row
+    assert f'data-waiver="{key}"' not in after
+    gone = client.post("/findings/revoke", data=_revoke_form(page, key))
+    assert gone.status_code == 404 and "no waiver" in gone.text
+    assert site.store.history(limit=1)[0].revision == change.revision
+
+
+def test_the_waiver_page_has_a_revoke_form_with_a_reason_for_reviewers(
+    client: httpx.Client, site: Site
+) -> None:
+    """The waiver's own page: reviewers get Revoke with an optional reason (kept in the change set)."""
+    key = "SEG-005@all"
+    with site.store.change(author="test", reason="a waiver to revoke") as cs:
+        cs.put(
+            Waiver(
+                key=key,
+                rule="SEG-005",
+                object="*",
+                reason="r",
+                approver="a",
+                expires=date.fromisoformat(FUTURE),
+            )
+        )
+    _as(client, site, "vera")
+    assert 'id="revoke-form"' not in client.get(f"/inventory/waiver/{key}").text
+    _as(client, site, "rita")
+    page = client.get(f"/inventory/waiver/{key}").text
+    form = page.split('id="revoke-form"')[1].split("</form>")[0]
+    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', form))
+    answer = client.post("/findings/revoke", data=hidden | {"reason": "segmentation fixed"})
+    assert answer.status_code == 303 and site.store.get("waiver", key) is None
+    assert site.store.history(limit=1)[0].reason == f"revoke waiver {key}: segmentation fixed"
+
+
+def test_viewers_and_editors_get_no_revoke_button_and_their_posts_are_refused(
+    client: httpx.Client, site: Site
+) -> None:
+    """Revoking needs the reviewer role (as waiving): no button for others, 403 from the route, and a
+    post without the session's form token is refused for reviewers too."""
+    key = "SEG-005@l2-ews"
+    with site.store.change(author="test", reason="a waiver to keep") as cs:
+        cs.put(
+            Waiver(
+                key=key,
+                rule="SEG-005",
+                object="l2-ews",
+                reason="r",
+                approver="a",
+                expires=date.fromisoformat(FUTURE),
+            )
+        )
+    revision = site.store.revision
+    for user in ("vera", "ed"):
+        _as(client, site, user)
+        page = client.get("/findings").text
+        assert f'data-waiver="{key}"' in page and "/findings/revoke" not in page
+        refused = client.post("/findings/revoke", data={"key": key, "csrf": site.csrf(user)})
+        assert refused.status_code == 403 and "needs the reviewer role" in refused.text
+    _as(client, site, "rita")
+    assert client.post("/findings/revoke", data={"key": key, "csrf": "0" * 64}).status_code == 403
+    assert client.post("/findings/revoke", data={"key": key}).status_code == 403
+    assert site.store.revision == revision and site.store.get("waiver", key) is not None

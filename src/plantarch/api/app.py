@@ -24,6 +24,7 @@ from plantarch.api.routes import (
     locations,
     proposals,
     systems,
+    waivers,
     zones,
 )
 from plantarch.api.settings import ApiSettings
@@ -42,6 +43,7 @@ RESOURCE_ROUTERS: tuple[APIRouter, ...] = (
     analyze.router,
     proposals.router,
     history.router,
+    waivers.router,
 )
 """Every resource's router, mounted under /api."""
 

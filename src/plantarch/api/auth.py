@@ -53,6 +53,16 @@ class Principal:
         return self.role.rank >= role.rank
 
 
+WAIVE_ROLE = Role.REVIEWER
+"""The role that may record and revoke waivers (API, web UI): a waiver is an approved exception that takes
+a finding out of `plantarch check --fail-on`, so it needs the role that approves."""
+
+
+def may_waive(user: Principal) -> bool:
+    """Whether the user may record or revoke a waiver (reviewer or admin)."""
+    return user.has(WAIVE_ROLE)
+
+
 class TokenInfo(BaseModel):
     """A token as listed: never the token itself, only its first characters."""
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Query, Request, Security
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
-from plantarch.api.auth import Principal, Role, TokenCache
+from plantarch.api.auth import WAIVE_ROLE, Principal, Role, TokenCache
 from plantarch.api.settings import TOKEN_COOKIE, ApiSettings
 from plantarch.filters import FILTERSETS
 from plantarch.store import Store
@@ -86,13 +87,15 @@ Viewer = Annotated[Principal, Depends(require(Role.VIEWER))]
 Editor = Annotated[Principal, Depends(require(Role.EDITOR))]
 Reviewer = Annotated[Principal, Depends(require(Role.REVIEWER))]
 Admin = Annotated[Principal, Depends(require(Role.ADMIN))]
+Waiving = Annotated[Principal, Depends(require(WAIVE_ROLE))]
+"""A user who may record and revoke waivers (`plantarch.api.auth.may_waive`)."""
 
 
 def filter_values(kind: str) -> Callable[..., Awaitable[dict[str, Any]]]:
     """A dependency reading the kind's filters (plantarch.filters) from the query string.
 
     Its signature is built from the filter definitions, so OpenAPI documents every filter."""
-    python_types = {"str": str, "float": float, "int": int, "bool": bool}
+    python_types = {"str": str, "float": float, "int": int, "bool": bool, "date": date}
     filterset = FILTERSETS[kind]
 
     async def values(**given: Any) -> dict[str, Any]:

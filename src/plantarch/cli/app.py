@@ -18,7 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "plantarch.cli.demo",  # demo
     "plantarch.cli.discover",  # discover pcap|zeek, drift
     "plantarch.cli.sources",  # discover nmap|opcua|mqtt, import inventory
-    "plantarch.cli.check",  # check, waive, docs rules
+    "plantarch.cli.check",  # check, waive, unwaive, docs rules
     "plantarch.cli.analyze",  # analyze, roadmap
     "plantarch.cli.governance",  # propose, review, approve, reject, ...
     "plantarch.cli.output",  # report, diagram, export archimate|cyclonedx|graphml|csv
@@ -29,7 +29,7 @@ COMMANDS: dict[str, str] = {
     "approve": "governance", "audit": "governance", "comment": "governance", "decisions": "governance",
     "proposals": "governance", "propose": "governance", "reject": "governance", "review": "governance",
     "vote": "governance", "withdraw": "governance",
-    "check": "check", "waive": "check", "docs rules": "check",
+    "check": "check", "waive": "check", "unwaive": "check", "docs rules": "check",
     "demo": "demo",
     "diagram": "output", "report": "output", "export archimate": "output", "export csv": "output",
     "export cyclonedx": "output", "export graphml": "output",

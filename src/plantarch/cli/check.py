@@ -1,4 +1,4 @@
-"""CLI commands: check, waive, docs rules."""
+"""CLI commands: check, waive, unwaive, docs rules."""
 
 from __future__ import annotations
 
@@ -21,7 +21,14 @@ from plantarch.cli.common import (
 from plantarch.cli.groups import docs_app
 from plantarch.errors import InputError
 from plantarch.standards import load_packs, rules_list, rules_markdown
-from plantarch.standards.run import FORMATS, check_packs_then_model, parse_threshold, record_waiver, render
+from plantarch.standards.run import (
+    FORMATS,
+    check_packs_then_model,
+    parse_threshold,
+    record_waiver,
+    render,
+    revoke_waiver,
+)
 from plantarch.standards.waivers import parse_date
 
 BaselineOpt = Annotated[
@@ -138,6 +145,27 @@ def waive_command(
         )
 
 
+def unwaive_command(
+    key: Annotated[str, typer.Argument(help="Key of the waiver, RULE@OBJECT (RULE@all for '*').")],
+    reason: Annotated[str, typer.Option("--reason", help="Why it is revoked (for the audit log).")] = "",
+    workspace: WorkspaceOption = None,
+    database: DatabaseOption = None,
+    author: AuthorOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """Revoke a waiver before it expires: the findings it covered are open again."""
+    with open_target(workspace, database) as store:
+        waiver, revision = revoke_waiver(store, key, author=author_name(author), source="cli", reason=reason)
+    if fmt == "json":
+        typer.echo(json.dumps({"waiver": waiver.model_dump(mode="json"), "revision": revision}, indent=2))
+    else:
+        console.print(
+            f"waiver {waiver.key} revoked (revision {revision}): {waiver.rule} on {waiver.object} "
+            f"is no longer waived (it ran until {waiver.expires.isoformat()})",
+            highlight=False,
+        )
+
+
 def docs_rules(
     pack: PackOpt = None,
     baseline: BaselineOpt = True,
@@ -157,4 +185,5 @@ def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
     app.command("check")(check)
     app.command("waive")(waive_command)
+    app.command("unwaive")(unwaive_command)
     docs_app.command("rules")(docs_rules)

@@ -1,5 +1,5 @@
-"""The library calls behind `plantarch check` and `plantarch waive` (and the web UI's Waive form): packs
-first, then the model."""
+"""The library calls behind `plantarch check`, `plantarch waive` and `plantarch unwaive` (and the web UI's
+Waive and Revoke forms and the API's /api/waivers): packs first, then the model."""
 
 from __future__ import annotations
 
@@ -118,4 +118,31 @@ def record_waiver(
         cs.put(waiver)
         detail = {"rule": rule, "object": object_key, "expires": expires.isoformat()}
         cs.audit_as("waive", f"waiver:{waiver.key}", detail | {"approver": waiver.approver})
+    return waiver, cs.revision
+
+
+def revoke_waiver(
+    store: Store, key: str, *, author: str, source: str, reason: str = ""
+) -> tuple[Waiver, int | None]:
+    """Remove the waiver `key` as one change set (with its audit entry) by `author`, before its expiry;
+    ObjectNotFound if there is none. Returns the revoked waiver and the change set's revision."""
+    # Imported here: `plantarch check` imports this module and does not need the governance package.
+    from plantarch.governance.edits import ObjectNotFound
+
+    if "\x00" in key:  # PostgreSQL takes no NUL in a text parameter
+        raise InputError("a waiver key cannot contain a NUL character", field="key")
+    why = reason.strip()
+    with store.change(
+        author=author, reason=f"revoke waiver {key}" + (f": {why}" if why else ""), source=source
+    ) as cs:
+        waiver = cs.get("waiver", key)
+        if not isinstance(waiver, Waiver) or not cs.delete("waiver", key):
+            raise ObjectNotFound(f"no waiver '{key}'")
+        detail = {
+            "rule": waiver.rule,
+            "object": waiver.object,
+            "expires": waiver.expires.isoformat(),
+            "approver": waiver.approver,
+        }
+        cs.audit_as("revoke", f"waiver:{key}", detail)  # the audit entry's reason: the change set's
     return waiver, cs.revision

@@ -84,6 +84,9 @@ def new_waiver(
 ) -> Waiver:
     """A waiver for an existing rule and object (looked up in a model or by a function), checked before
     it is stored."""
+    for field, text in (("rule", rule), ("object", object_key), ("reason", reason), ("approver", approver)):
+        if "\x00" in text:  # PostgreSQL stores no NUL character in text or JSON
+            raise InputError("a NUL character cannot be stored", field=field)
     known = set(rule_ids)
     exists = _in_model(objects) if isinstance(objects, PlantModel) else objects
     if rule not in known:

@@ -12,7 +12,7 @@ from plantarch.errors import InputError
 from plantarch.filters import FILTERSETS, CountCache, list_objects, sort_columns
 from plantarch.model import OBJECT_TYPES, PLURALS, ModelObject
 from plantarch.web.history import object_history
-from plantarch.web.session import PageUser
+from plantarch.web.session import PageUser, may_waive
 from plantarch.web.templating import render
 
 router = APIRouter()
@@ -184,4 +184,5 @@ def inventory_detail(request: Request, user: PageUser, kind: str, key: str) -> H
         provenance=getattr(obj, "provenance", []),
         history=object_history(store, kind, key),
         related=related,
+        revocable=kind == "waiver" and may_waive(user),
     )

@@ -71,9 +71,11 @@ def findings(
     q: str = "",
     page: Annotated[int, Query(ge=1)] = 1,
     waived: str = "",
+    revoked: str = "",
 ) -> HTMLResponse:
     """Standards findings (baseline pack), most severe first, with the waivers that cover them; reviewers
-    get a Waive link on each finding no valid waiver covers (`waived` names a waiver just recorded)."""
+    get a Waive link on each finding no valid waiver covers and a Revoke button on each waiver (`waived` and
+    `revoked` name a waiver just recorded or revoked)."""
     snap = snapshot(request)
     if snap is None:
         return _computing(request, user, "Findings")
@@ -108,6 +110,7 @@ def findings(
         waivers=snap.model.waivers[:200],
         waiver_total=len(snap.model.waivers),
         recorded=next((w for w in snap.model.waivers if w.key == waived), None) if waived else None,
+        revoked=revoked if revoked and all(w.key != revoked for w in snap.model.waivers) else "",
         today=snap.day,
         may_waive=may_waive(user),
     )

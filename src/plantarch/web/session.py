@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import Depends, Form, HTTPException, Request
 from fastapi.security import APIKeyCookie
 
-from plantarch.api.auth import Principal, Role, TokenCache
+from plantarch.api.auth import Principal, Role, TokenCache, may_waive
 from plantarch.api.deps import SettingsDep, StoreDep, current_user, get_token_cache
 from plantarch.api.settings import TOKEN_COOKIE
 
@@ -70,7 +70,13 @@ def may_review(user: Principal) -> bool:
     return user.has(Role.REVIEWER)
 
 
-def may_waive(user: Principal) -> bool:
-    """Whether the user may waive a finding (reviewer or admin): a waiver is an approved exception that
-    takes a finding out of `plantarch check --fail-on`, so it needs the role that approves."""
-    return user.has(Role.REVIEWER)
+__all__ = [
+    "FormUser",
+    "LoginRequired",
+    "PageUser",
+    "checked_user",
+    "csrf_token",
+    "may_review",
+    "may_waive",
+    "page_user",
+]

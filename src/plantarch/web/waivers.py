@@ -1,8 +1,10 @@
 """Waiving a finding from the findings page: a form per finding, stored by the same library call as
-`plantarch waive` (`plantarch.standards.run.record_waiver`) as one change set by the logged-in user.
+`plantarch waive` (`plantarch.standards.run.record_waiver`) as one change set by the logged-in user; and
+revoking a waiver (a Revoke button per waiver), by the call behind `plantarch unwaive` (`revoke_waiver`).
 
-Only reviewers and admins may waive (a waiver is an approved exception that takes a finding out of
-`--fail-on`); the route refuses everyone else with 403, not only the page hiding the form.
+Only reviewers and admins may waive or revoke (a waiver is an approved exception that takes a finding out
+of `--fail-on`; `plantarch.api.auth.may_waive`); the routes refuse everyone else with 403, not only the
+page hiding the forms.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from plantarch.api.auth import Principal
 from plantarch.errors import InputError
+from plantarch.governance.edits import ObjectNotFound
 from plantarch.standards import Finding
-from plantarch.standards.run import record_waiver
+from plantarch.standards.run import record_waiver, revoke_waiver
 from plantarch.standards.waivers import parse_date, waiver_key
 from plantarch.web.overview import snapshot
 from plantarch.web.session import FormUser, PageUser, may_waive
@@ -37,8 +40,8 @@ def _finding(snap: Snapshot | None, rule: str, key: str) -> Finding | None:
     return next((f for f in snap.check.findings if f.rule == rule and f.key == key), None)
 
 
-def _refusal(user: Principal) -> str:
-    return f"{user.user} is a {user.role.value}; waiving a finding needs the reviewer role."
+def _refusal(user: Principal, what: str = "waiving a finding") -> str:
+    return f"{user.user} is a {user.role.value}; {what} needs the reviewer role."
 
 
 def _form(
@@ -120,3 +123,27 @@ def waive(
         return _form(request, user, rule, object, values, {field: exc.message}, status_code=422)
     query = urlencode({"rule": rule, "q": object, "waived": waiver.key})
     return RedirectResponse(f"/findings?{query}", status_code=303)
+
+
+@router.post("/findings/revoke", include_in_schema=False)
+def revoke(
+    request: Request,
+    user: FormUser,
+    key: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    """Revoke the waiver `key` as the logged-in user and go back to the findings page, where the findings
+    it covered are open again."""
+    if not may_waive(user):
+        raise HTTPException(403, _refusal(user, "revoking a waiver"))
+    try:
+        revoke_waiver(request.app.state.store, key, author=user.user, source="web", reason=reason)
+    except ObjectNotFound:
+        return render(
+            request,
+            "error.html",
+            status_code=404,
+            user=user,
+            message=f"There is no waiver '{key}' (any more): it may have been revoked already.",
+        )
+    return RedirectResponse(f"/findings?{urlencode({'revoked': key})}", status_code=303)
