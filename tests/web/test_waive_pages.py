@@ -248,7 +248,7 @@ def test_reviewer_revokes_a_waiver_and_the_finding_is_open_again(client: httpx.C
     change = site.store.history(limit=1)[0]
     assert (change.author, change.source, change.reason) == ("ada", "web", f"revoke waiver {key}")
     audit = read_audit(site.store, target=f"waiver:{key}")
-    assert [(a.user, a.action, a.revision) for a in audit][0] == ("ada", "revoke", change.revision)
+    assert (audit[0].user, audit[0].action, audit[0].revision) == ("ada", "revoke", change.revision)
     after = client.get(answer.headers["location"] + f"&rule={rule}").text
     assert "revoked" in after.split('id="waiver-revoked"')[1].split("</p>")[0]
     row = after.split(f'data-object="{obj}"')[1].split("</tr>")[0]
