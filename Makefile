@@ -52,14 +52,14 @@ $(WEB_BUNDLE): web/topology.js web/package.json web/package-lock.json
 	else echo "warning: npm not found; the web UI works without the interactive topology"; fi
 
 lint: $(DEV_STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks setup.py
+	$(BIN)/ruff format --check src tests benchmarks setup.py
 
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
 
 test: $(DEV_STAMP) system-deps services web-assets
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks setup.py
 	$(BIN)/mypy
 	$(BIN)/pytest -q -n 2 --dist loadgroup
 

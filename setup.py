@@ -1,4 +1,4 @@
-"""Build the optional compiled per-packet hot path of pcap discovery; everything else is configured in pyproject.toml."""
+"""Build the optional compiled hot path of pcap discovery; the rest is configured in pyproject.toml."""
 
 from setuptools import Extension, setup
 
