@@ -93,3 +93,29 @@ def test_viewer_gets_no_waive_form_and_a_forged_post_is_refused(plant: Plant, as
         assert page.request.post(f"{plant.url}/findings/waive", form=form | {"csrf": csrf}).status == 403
     assert plant.store.revision == revision
     assert plant.store.get("waiver", f"{rule}@{key}") is None
+
+
+def test_reviewer_revokes_a_waiver_and_the_finding_is_open_again(plant: Plant, as_user: Any) -> None:
+    """Revoke on the findings page's waivers table: back on the findings with a notice, the finding open
+    again with a Waive link, the waiver gone and the change set by the reviewer."""
+    from plantarch.model import Waiver
+
+    rule, key = "LIFE-001", "hist-proficy-legacy"
+    waiver = f"{rule}@{key}"
+    expires = date.today() + timedelta(days=30)
+    with plant.store.change(author="test", reason="a waiver to revoke") as cs:
+        cs.put(Waiver(key=waiver, rule=rule, object=key, reason="spares", approver="board", expires=expires))
+    page = as_user("rita")
+    page.goto(f"{plant.url}/findings?rule={rule}")
+    assert "waived until" in _row(page, rule, key).locator(".status").inner_text()
+    page.locator(f'#waivers tr[data-waiver="{waiver}"] form.revoke button').click()
+    page.wait_for_url(f"**/findings?revoked={quote(waiver)}")
+    assert waiver in page.locator("#waiver-revoked").inner_text()
+    assert page.locator(f'#waivers tr[data-waiver="{waiver}"]').count() == 0
+    page.goto(f"{plant.url}/findings?rule={rule}")
+    row = _row(page, rule, key)
+    assert row.locator(".status").inner_text().strip() == "open" and row.locator("a.waive").count() == 1
+    screenshot(page, "waiver-revoked")
+    assert plant.store.get("waiver", waiver) is None
+    change = plant.store.history(limit=1)[0]
+    assert (change.author, change.source, change.reason) == ("rita", "web", f"revoke waiver {waiver}")
