@@ -146,7 +146,9 @@ def waive_command(
 
 
 def unwaive_command(
-    key: Annotated[str, typer.Argument(help="Key of the waiver, RULE@OBJECT (RULE@all for '*').")],
+    key: Annotated[
+        str, typer.Argument(metavar="KEY", help="Key of the waiver, RULE@OBJECT (RULE@all for '*').")
+    ],
     reason: Annotated[str, typer.Option("--reason", help="Why it is revoked (for the audit log).")] = "",
     workspace: WorkspaceOption = None,
     database: DatabaseOption = None,
