@@ -97,6 +97,15 @@ def test_bad_objects_and_dangling_references_get_422_with_the_field(api: Api) ->
     assert api.store.revision == 1
 
 
+def test_a_nul_in_a_key_is_bad_input_not_a_server_error(api: Api) -> None:
+    """PostgreSQL text cannot hold NUL: a key with one is refused as 422 on every back end."""
+    for method, body in (("GET", None), ("PATCH", {"name": "x"}), ("DELETE", None)):
+        answer = api.client.request(method, "/api/systems/a%00b", json=body, headers=api.headers("ed"))
+        assert answer.status_code == 422, (method, answer.text)
+        assert answer.json()["detail"][0]["loc"] == ["path", "key"]
+    assert api.store.revision == 1
+
+
 def test_check_reports_the_findings_of_the_current_model(api: Api) -> None:
     answer = api.client.get("/api/check", headers=api.headers("vera")).json()
     assert answer["revision"] == 1

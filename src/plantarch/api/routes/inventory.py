@@ -7,7 +7,7 @@ every write goes through `plantarch.governance.edits` and so becomes a change se
 from functools import partial
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Response
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
@@ -16,6 +16,11 @@ from plantarch.api.schemas import WriteResult, page_schema, update_schema
 from plantarch.filters import CountCache, list_json
 from plantarch.governance.edits import create_object, delete_object, update_object
 from plantarch.model import OBJECT_TYPES, PLURALS, ModelObject
+
+ObjectKey = Annotated[
+    str, Path(pattern=r"^[^\x00]+$", description="The object's key (PostgreSQL text cannot hold NUL: 422).")
+]
+"""An object key in a path; a NUL character is refused as bad input instead of failing in the database."""
 
 
 def _annotate(func: Any, **annotations: Any) -> Any:
@@ -52,7 +57,7 @@ def inventory_router(kind: str) -> APIRouter:
         )
         return Response(body, media_type="application/json")
 
-    async def get_item(key: str, store: StoreDep, user: Viewer) -> Any:
+    async def get_item(key: ObjectKey, store: StoreDep, user: Viewer) -> Any:
         body = await run_in_threadpool(store.get_json, kind, key)
         if body is None:
             raise HTTPException(404, f"no {kind} '{key}'")
@@ -61,11 +66,11 @@ def inventory_router(kind: str) -> APIRouter:
     def create_item(body: ModelObject, store: StoreDep, user: Editor) -> WriteResult:
         return WriteResult(revision=create_object(store, body, user.user))
 
-    def update_item(key: str, body: BaseModel, store: StoreDep, user: Editor) -> Any:
+    def update_item(key: ObjectKey, body: BaseModel, store: StoreDep, user: Editor) -> Any:
         updated, _ = update_object(store, kind, key, body.model_dump(exclude_unset=True), user.user)
         return updated
 
-    def delete_item(key: str, store: StoreDep, user: Editor) -> Response:
+    def delete_item(key: ObjectKey, store: StoreDep, user: Editor) -> Response:
         delete_object(store, kind, key, user.user)
         return Response(status_code=204)
 
