@@ -258,7 +258,10 @@ def test_a_failure_inside_reconcile_writes_nothing(store: Store) -> None:
     assert "10.1.1.10-2" in result.created["asset"]
     before = store.revision
     broken = batch("pcap", "x.pcap", hosts=[HostObservation(ip="10.7.7.7")])
-    broken.flows.append(FlowObservation(src="10.7.7.7", dst="10.7.7.8", transport="tcp", port=70000))
+    # built without validation (FlowObservation refuses the port): the stored Flow refuses it mid-reconcile
+    broken.flows.append(
+        FlowObservation.model_construct(src="10.7.7.7", dst="10.7.7.8", transport="tcp", port=70000)
+    )
     with pytest.raises(ValueError):
         reconcile(store, broken, author="a")
     assert store.revision == before

@@ -53,10 +53,10 @@ class FlowObservation(BaseModel):
     )
     dst: str = Field(description="Server / responder address (or the key of a system in the same batch).")
     transport: str = Field(description="tcp, udp or ethernet.")
-    port: int | None = Field(default=None, description="Server port (none for layer 2).")
+    port: int | None = Field(default=None, ge=0, le=65535, description="Server port (none for layer 2).")
     protocol: str | None = Field(default=None, description="Canonical protocol id, or none when unknown.")
-    packets: int = 0
-    bytes: int = 0
+    packets: int = Field(default=0, ge=0)
+    bytes: int = Field(default=0, ge=0)
     first_seen: datetime | None = None
     last_seen: datetime | None = None
     confidence: float = Field(default=1.0, ge=0.0, le=1.0)

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, UploadFile
 
 from plantarch.api.deps import Editor, StoreDep
+from plantarch.api.routes.observations import reconcile_result
 from plantarch.discovery.reconcile import reconcile
 from plantarch.discovery.registry import get_source
 from plantarch.errors import InputError
@@ -41,10 +42,4 @@ def upload(source: str, file: Annotated[UploadFile, File()], store: StoreDep, us
             shutil.copyfileobj(file.file, out)
         batch = reader.observe(str(path))
     result = reconcile(store, batch, author=user.user, reason=f"upload {source}: {file.filename}")
-    return {
-        "revision": result.revision,
-        "counts": result.counts(),
-        "created": result.created,
-        "updated": result.updated,
-        "warnings": [*batch.warnings, *result.warnings],
-    }
+    return reconcile_result(result, [*batch.warnings, *result.warnings])
