@@ -56,6 +56,26 @@ AuthorOption = Annotated[
         show_default=False,
     ),
 ]
+PushOption = Annotated[
+    str | None,
+    typer.Option(
+        "--push",
+        metavar="<url>",
+        help="Send the observations to the plantarch server at URL (POST URL/api/observations) "
+        "instead of writing a local workspace; the server reconciles them as the token's user.",
+        show_default=False,
+    ),
+]
+TokenOption = Annotated[
+    str | None,
+    typer.Option(
+        "--token",
+        envvar="PLANTARCH_TOKEN",
+        help="API token for --push (editor role or above); never printed.",
+        show_default=False,
+        show_envvar=True,
+    ),
+]
 DryRunOption = Annotated[
     bool, typer.Option("--dry-run", help="Show what the source sees without writing to the store.")
 ]

@@ -17,6 +17,8 @@ from plantarch.cli.common import (
     DryRunOption,
     FormatOption,
     OutputFormat,
+    PushOption,
+    TokenOption,
     WorkspaceOption,
     author_name,
     console,
@@ -138,6 +140,33 @@ def _record(batch: ObservationBatch, workspace: Path | None, database: str | Non
         return reconcile(store, batch, author=author_name(author))
 
 
+def _record_or_push(
+    batch: ObservationBatch,
+    *,
+    dry_run: bool,
+    author: str | None,
+    fmt: OutputFormat,
+    workspace: Path | None,
+    database: str | None,
+    push: str | None,
+    token: str | None,
+) -> None:
+    """Reconcile the batch into the local store (unless a dry run) or push it to a server; report."""
+    if push is None:
+        result = None if dry_run else _record(batch, workspace, database, author)
+        _report(batch, result, fmt, dry_run)
+        return
+    from plantarch.cli.push import observations_url, push_batch, pushed_lines
+
+    answer = push_batch(push, batch, token)
+    if fmt is OutputFormat.JSON:
+        print_json(batch_json(batch, answer | {"pushed_to": observations_url(push)}, False))
+        return
+    _print_batch(batch)
+    for line in pushed_lines(observations_url(push), answer):
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
 def _report(batch: ObservationBatch, result: Any, fmt: OutputFormat, dry_run: bool) -> None:
     if fmt is OutputFormat.JSON:
         summary = None if result is None else result.model_dump(mode="json") | {"counts": result.counts()}
@@ -158,10 +187,15 @@ def discover_pcap_command(
     fmt: FormatOption = OutputFormat.TEXT,
     workspace: WorkspaceOption = None,
     database: DatabaseOption = None,
+    push: PushOption = None,
+    token: TokenOption = None,
 ) -> None:
     """Passive discovery from packet captures: hosts, flows, protocols, identity, Purdue levels."""
+    from plantarch.cli.push import check_push_target
     from plantarch.discovery.pcap.source import discover_pcap, raise_if_partial
     from plantarch.errors import InputError
+
+    check_push_target(push, dry_run=dry_run, author=author, workspace=workspace, database=database)
 
     for f in files:
         if not f.is_file():
@@ -187,8 +221,10 @@ def discover_pcap_command(
 
         batch = discover_pcap(files, progress=update)
     # A damaged capture is still recorded (everything before the damage), then reported as partial.
-    result = None if dry_run else _record(batch, workspace, database, author)
-    _report(batch, result, fmt, dry_run)
+    _record_or_push(
+        batch, dry_run=dry_run, author=author, fmt=fmt, workspace=workspace, database=database, push=push,
+        token=token,
+    )  # fmt: skip
     raise_if_partial(batch)
 
 
@@ -199,13 +235,19 @@ def discover_zeek_command(
     fmt: FormatOption = OutputFormat.TEXT,
     workspace: WorkspaceOption = None,
     database: DatabaseOption = None,
+    push: PushOption = None,
+    token: TokenOption = None,
 ) -> None:
     """Hosts and flows from Zeek TSV/JSON logs, including the ICSNPP industrial protocol logs."""
+    from plantarch.cli.push import check_push_target
     from plantarch.discovery.zeek import discover_zeek
 
+    check_push_target(push, dry_run=dry_run, author=author, workspace=workspace, database=database)
     batch = discover_zeek(directories)
-    result = None if dry_run else _record(batch, workspace, database, author)
-    _report(batch, result, fmt, dry_run)
+    _record_or_push(
+        batch, dry_run=dry_run, author=author, fmt=fmt, workspace=workspace, database=database, push=push,
+        token=token,
+    )  # fmt: skip
 
 
 def drift_command(

@@ -14,6 +14,8 @@ from plantarch.cli.common import (
     DryRunOption,
     FormatOption,
     OutputFormat,
+    PushOption,
+    TokenOption,
     WorkspaceOption,
     author_name,
     console,
@@ -22,6 +24,7 @@ from plantarch.cli.common import (
     print_json,
 )
 from plantarch.cli.groups import discover_app, import_app
+from plantarch.cli.push import check_push_target, observations_url, push_batch, pushed_lines
 from plantarch.discovery.observation import ObservationBatch
 from plantarch.discovery.precedence import explain_object
 from plantarch.discovery.reconcile import ReconcileResult, reconcile
@@ -91,6 +94,29 @@ def _report(
             _say(line)
 
 
+def _push(batches: list[ObservationBatch], url: str, token: str | None, fmt: OutputFormat) -> None:
+    """Send each batch to the server (one change set each) and report what the server did."""
+    endpoint = observations_url(url)
+    answers = [push_batch(url, b, token) for b in batches]
+    if fmt is OutputFormat.JSON:
+        print_json(
+            {
+                "sources": [b.provenance.model_dump(mode="json") for b in batches],
+                "summary": [b.summary for b in batches],
+                "pushed_to": endpoint,
+                "results": answers,
+            }
+        )
+        return
+    for batch, answer in zip(batches, answers, strict=True):
+        _say(f"{batch.provenance.source} {batch.provenance.reference}")
+        _say(f"  observed: {len(batch.hosts)} hosts, {len(batch.systems)} systems, {len(batch.flows)} flows")
+        for line in pushed_lines(endpoint, answer):
+            _say(f"  {line}")
+        for warning in answer.get("warnings", []):
+            err_console.print(f"warning: {warning}", markup=False, soft_wrap=True)
+
+
 def _discover(
     source: str,
     targets: list[str],
@@ -101,8 +127,14 @@ def _discover(
     database: str | None,
     fmt: OutputFormat,
     dry_run: bool,
+    push: str | None = None,
+    token: str | None = None,
 ) -> None:
+    check_push_target(push, dry_run=dry_run, author=author, workspace=workspace, database=database)
     batches = observe(source, targets, **params)  # unreachable or bad input fails before the store opens
+    if push is not None:
+        _push(batches, push, token, fmt)
+        return
     result = None
     if not dry_run:
         with open_target(workspace, database) as store:
@@ -117,6 +149,8 @@ def discover_nmap(
     fmt: FormatOption = OutputFormat.TEXT,
     workspace: WorkspaceOption = None,
     database: DatabaseOption = None,
+    push: PushOption = None,
+    token: TokenOption = None,
 ) -> None:
     """Read nmap XML scans (incl. ICS NSE scripts) into the inventory, as one change set."""
     _discover(
@@ -128,6 +162,8 @@ def discover_nmap(
         database=database,
         fmt=fmt,
         dry_run=dry_run,
+        push=push,
+        token=token,
     )
 
 
