@@ -207,6 +207,20 @@ def test_mutated_frames_decode_and_aggregate_identically(blocks: list[list[tuple
     assert _table_content(fast) == _table_content(slow)
 
 
+def test_long_ipv6_extension_chains_decode_identically() -> None:
+    """A hop-by-hop header of 2 KiB followed by more extension headers: the numpy decoder's compact
+    copy holds 96 bytes a packet, so its reads there must not run past the copy (found by hypothesis)."""
+    inner = _ipv6_ext(60, 17, udp(1, 2, b"x"))
+    hop = struct.pack(">BB", 60, 255) + bytes(255 * 8 + 6)  # next: destination options, 2,048 bytes
+    frame = ethernet(ipv6(V6_A, V6_B, 0, hop + inner), 0x86DD)
+    short = ethernet(ipv4("10.0.0.1", "10.0.0.2", 17, udp(1, 2, b"y")), 0x0800)
+    for frames in ([frame], [short, frame], [frame, short]):
+        block = _block([(1, f, len(f)) for f in frames])
+        _assert_same_decode(block)
+        dec = decode_numpy(block)
+        assert dec.dport[frames.index(frame)] == 2 and dec.proto[frames.index(frame)] == 17
+
+
 def test_every_sample_frame_is_decoded_as_built() -> None:
     block = _block([(link, frame, len(frame)) for link, frame in SAMPLE_FRAMES])
     dec = decode_compiled(block)

@@ -259,14 +259,17 @@ def _decode(data: npt.NDArray[np.uint8], off: I64, cap: I64, link: I64) -> dict[
         nh = _u8(data, p + 6)
         pos = p + 40
         for _ in range(3):  # hop-by-hop, routing, destination options, fragment
-            ext = np.isin(nh, (0, 43, 60, 44)) & (pos + 8 <= end[i])
-            if not ext.any():
+            e = np.flatnonzero(np.isin(nh, (0, 43, 60, 44)) & (pos + 8 <= end[i]))
+            if not e.shape[0]:
                 break
-            is_frag = nh == 44
-            fragment[i[ext & is_frag]] = (_u16(data, pos[ext & is_frag] + 2) & 0xFFF8) != 0
-            step = np.where(is_frag, 8, (_u8(data, pos + 1) + 1) * 8)
-            nh = np.where(ext, _u8(data, pos), nh)
-            pos = np.where(ext, pos + step, pos)
+            # Read only the lanes with an extension header. In the compact copy a long header can run
+            # past the buffer: clip the read (the value is unused, such packets are decoded again).
+            at = np.minimum(pos[e], data.shape[0] - 4)
+            is_frag = nh[e] == 44
+            fragment[i[e[is_frag]]] = (_u16(data, at[is_frag] + 2) & 0xFFF8) != 0
+            step = np.where(is_frag, 8, (_u8(data, at + 1) + 1) * 8)
+            nh[e] = _u8(data, at)
+            pos[e] = pos[e] + step
         proto[i] = nh
         l4[i] = pos
         plen = _u16(data, p + 4)
