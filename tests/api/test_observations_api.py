@@ -90,6 +90,13 @@ def test_a_malformed_batch_is_422_with_the_field_location(api: Api, tmp_path: Pa
     assert answer.status_code == 422
     assert answer.json()["detail"][0]["loc"] == ["body", "hosts", 0, "names", 0]
 
+    for field, wrong in (("ip", "not-an-ip"), ("mac", "00:11:22")):  # would become assets keyed "asset"
+        batch = capture_batch(tmp_path)
+        batch["hosts"][0][field] = wrong
+        answer = api.client.post("/api/observations", json=batch, headers=api.headers("ed"))
+        assert answer.status_code == 422
+        assert answer.json()["detail"][0]["loc"] == ["body", "hosts", 0, field]
+
     answer = api.client.post(
         "/api/observations",
         content=b"{not json",

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from plantarch.discovery.addresses import normalize_ip, normalize_mac
 from plantarch.model.base import Provenance
 from plantarch.model.system import System
 from plantarch.model.vocabulary import PurdueLevel
@@ -41,6 +42,22 @@ class HostObservation(BaseModel):
     first_seen: datetime | None = None
     last_seen: datetime | None = None
     confidence: float = Field(default=1.0, ge=0.0, le=1.0)
+
+    @field_validator("ip")
+    @classmethod
+    def _ip_is_an_address(cls, value: str | None) -> str | None:
+        """A host's IP must be an IPv4 or IPv6 address (a batch pushed by a site is untrusted input)."""
+        if value is not None and normalize_ip(value) is None:
+            raise ValueError(f"'{value[:80]}' is not an IP address")
+        return value
+
+    @field_validator("mac")
+    @classmethod
+    def _mac_is_an_address(cls, value: str | None) -> str | None:
+        """A host's MAC must be a 48-bit MAC address in any usual spelling."""
+        if value is not None and normalize_mac(value) is None:
+            raise ValueError(f"'{value[:80]}' is not a MAC address")
+        return value
 
 
 class FlowObservation(BaseModel):
