@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import uvicorn
 from pcap_packets import modbus_request, modbus_response, pcap_bytes, tcp_session, write
 
 from plantarch.api.app import create_app
@@ -25,6 +21,7 @@ from plantarch.discovery.observation import FlowObservation, ObservationBatch
 from plantarch.errors import InputError
 from plantarch.model.base import Provenance
 from plantarch.store import Store, open_store
+from served import free_port, served
 
 FRAMES = tcp_session("10.8.0.5", "10.8.0.10", 50000, 502, [modbus_request()], [modbus_response()])
 NMAP_XML = """<?xml version="1.0"?>
@@ -45,30 +42,14 @@ class Server:
     tokens: dict[str, str]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[Server]:
     """A real uvicorn server in a thread over a fresh SQLite workspace, tokens required."""
     store = open_store(workspace=tmp_path / "central")
     tokens = {role: create_token(store, f"site-{role}", role)[1] for role in ("viewer", "editor")}
-    port = _free_port()
     app = create_app(store, ApiSettings(token_cache_seconds=0))
-    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not uv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield Server(f"http://127.0.0.1:{port}", store, tokens)
-    uv.should_exit = True
-    thread.join(timeout=10)
+    with served(app) as url:
+        yield Server(url, store, tokens)
     store.close()
 
 
@@ -133,7 +114,7 @@ def test_refusals_are_clear_and_exit_2(server: Server, tmp_path: Path) -> None:
     )
     wrong = run(*push, "--token", "pat_wrong", cwd=tmp_path)
     assert wrong.returncode == 2 and "invalid or revoked token" in wrong.stderr
-    nobody = f"http://127.0.0.1:{_free_port()}"
+    nobody = f"http://127.0.0.1:{free_port()}"
     refused = run("discover", "pcap", str(capture), "--push", nobody, cwd=tmp_path, token="pat_x")
     assert refused.returncode == 2 and f"cannot push to {nobody}/api/observations" in refused.stderr
     both = run(*push, "--workspace", str(tmp_path / "ws"), cwd=tmp_path, token=server.tokens["editor"])

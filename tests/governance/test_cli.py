@@ -15,6 +15,7 @@ from governance.plant import small_plant, vision_proposal
 from plantarch.cli.app import app
 from plantarch.governance import NotPermitted
 from plantarch.store import open_store
+from served import free_port
 
 PLANTARCH = str(Path(sys.executable).with_name("plantarch"))
 
@@ -95,21 +96,13 @@ def test_serve_refuses_a_public_address_without_tokens(workspace: Path) -> None:
     assert "refusing to serve on 0.0.0.0 without authentication" in done.stderr
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def test_serve_answers_on_loopback_and_requires_the_token_once_one_exists(workspace: Path) -> None:
     import time
 
     import httpx
 
     token = json.loads(run(workspace, "token", "create", "vera", "--format", "json").output)["token"]
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [PLANTARCH, "serve", "--port", str(port), "--workspace", str(workspace), "--no-access-log"],
         stdout=subprocess.DEVNULL,

@@ -5,22 +5,19 @@ real headless Debian Chromium driven by Playwright."""
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from plantarch.api.app import create_app
 from plantarch.api.auth import create_token
 from plantarch.api.settings import ApiSettings
 from plantarch.governance import create_proposal, proposal_from_data
 from plantarch.store import Store, open_store
+from served import served
 from web.capture import write_evil_capture
 
 CHROMIUM = "/usr/bin/chromium"
@@ -47,12 +44,6 @@ class Plant:
     proposals: dict[str, int]
     evil_asset: str
     app: Any
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def fill_store(store: Store, tmp: Path) -> tuple[dict[str, int], str]:
@@ -91,18 +82,8 @@ def plant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Plant]:
     proposals, evil_asset = fill_store(store, tmp)
     tokens = {user: create_token(store, user, role)[1] for user, role in USERS.items()}
     app = create_app(store, ApiSettings())
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield Plant(f"http://127.0.0.1:{port}", store, tokens, proposals, evil_asset, app)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(app) as url:
+        yield Plant(url, store, tokens, proposals, evil_asset, app)
     store.close()
 
 
