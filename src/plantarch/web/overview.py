@@ -13,7 +13,7 @@ from plantarch.standards import Severity
 from plantarch.web.session import PageUser, may_waive
 from plantarch.web.snapshot import Snapshot
 from plantarch.web.templating import render
-from plantarch.web.topology import TopologyIndex, View, graph_key, topology_graph
+from plantarch.web.topology import View, graph_key, topology_graph
 
 router = APIRouter()
 
@@ -79,10 +79,7 @@ def findings(
     snap = snapshot(request)
     if snap is None:
         return _computing(request, user, "Findings")
-    if "findings" not in snap.memo:
-        snap.memo["findings"] = snap.check.sorted_findings() if snap.check else []
-        snap.memo["rules"] = sorted({f.rule for f in snap.memo["findings"]})
-    items: list[Any] = snap.memo["findings"]
+    items: list[Any] = snap.findings
     if severity:
         items = [f for f in items if f.severity.value == severity]
     if status:
@@ -100,7 +97,7 @@ def findings(
         user=user,
         snap=snap,
         counts=snap.check.counts() if snap.check else {},
-        rules=snap.memo["rules"],
+        rules=snap.rules,
         severities=[s.value for s in reversed(Severity)],
         findings=shown,
         total=total,
@@ -147,14 +144,6 @@ def _time_counts(plan: Any) -> dict[str, int]:
     return counts
 
 
-def topology_index(snap: Snapshot) -> TopologyIndex:
-    """The snapshot's topology index (built on first use)."""
-    if "topology" not in snap.memo:
-        snap.memo["topology"] = TopologyIndex.build(snap.model)
-    index: TopologyIndex = snap.memo["topology"]
-    return index
-
-
 @router.get("/topology", response_class=HTMLResponse, include_in_schema=False)
 def topology(
     request: Request,
@@ -174,7 +163,7 @@ def topology(
         user=user,
         view=view,
         chosen={"site": site, "zone": zone, "protocol": protocol},
-        choices=topology_index(snap).choices(),
+        choices=snap.topology.choices(),
     )
 
 
@@ -198,7 +187,7 @@ def topology_json(
             for old in [k for k in snap.memo if isinstance(k, tuple)]:
                 del snap.memo[old]
         snap.memo[memo_key] = topology_graph(
-            topology_index(snap),
+            snap.topology,
             view,
             site=site or None,
             zone=zone or None,

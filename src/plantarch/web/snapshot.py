@@ -12,6 +12,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from plantarch.analysis import AnalysisReport, analyze, build_flow_graph
@@ -42,6 +43,21 @@ class Snapshot:
     day: date = field(default_factory=date.today)
     """The date the check and analysis were made for (waivers and end of support depend on it)."""
 
+    @cached_property
+    def findings(self) -> list[Any]:
+        """The check's findings, most severe first (none when the check failed)."""
+        return self.check.sorted_findings() if self.check else []
+
+    @cached_property
+    def rules(self) -> list[str]:
+        """The rules that have findings, sorted (the findings page's rule filter)."""
+        return sorted({f.rule for f in self.findings})
+
+    @cached_property
+    def topology(self) -> TopologyIndex:
+        """The model's topology index (sites, zones, protocols, endpoints)."""
+        return TopologyIndex.build(self.model)
+
 
 def build_snapshot(store: Store, today: date | None = None, *, threshold: int = THRESHOLD) -> Snapshot:
     """Load the model and run the analysis, the baseline standards check and the roadmap on it; index
@@ -70,13 +86,11 @@ def build_snapshot(store: Store, today: date | None = None, *, threshold: int = 
     except Exception as exc:  # same: show the rest of the UI and the reason
         problems.append(f"analysis failed: {exc}")
     snapshot = Snapshot(revision, model, analysis, check, roadmap, 0.0, problems, day=today)
-    topology = snapshot.memo["topology"] = TopologyIndex.build(model)
-    for view in VIEWS:
+    for view in VIEWS:  # computed here, off the request path
         snapshot.memo[graph_key(view, "", "", "", threshold)] = topology_graph(
-            topology, view, threshold=threshold
+            snapshot.topology, view, threshold=threshold
         )
-    snapshot.memo["findings"] = check.sorted_findings() if check else []
-    snapshot.memo["rules"] = sorted({f.rule for f in snapshot.memo["findings"]})
+    snapshot.rules  # noqa: B018 (computes and keeps the findings and rules now)
     snapshot.memo["history"] = store.history(limit=8)
     snapshot.seconds = time.perf_counter() - started
     return snapshot
